@@ -1,0 +1,40 @@
+/**
+ * `Stream<A>`: an async sequence of `Either<ConnectorError, A>`. Errors travel as values; a `Left` is the last
+ * item a stream yields.
+ * @module
+ */
+import * as E from 'fp-ts/Either'
+import type { ConnectorError } from '../errors.js'
+
+/** An async sequence of results that ends after its first `Left`. */
+export type Stream<A> = AsyncIterable<E.Either<ConnectorError, A>>
+
+/** Drains a stream: every item, or the first error. Only for small streams and tests. */
+export async function collect<A>(stream: Stream<A>): Promise<E.Either<ConnectorError, ReadonlyArray<A>>> {
+  const out: A[] = []
+  for await (const item of stream) {
+    if (E.isLeft(item)) return item
+    out.push(item.right)
+  }
+  return E.right(out)
+}
+
+/** Maps each item of a stream, leaving errors as they are. */
+export async function* mapStream<A, B>(stream: Stream<A>, f: (a: A) => B): Stream<B> {
+  for await (const item of stream) {
+    yield E.map(f)(item)
+    if (E.isLeft(item)) return
+  }
+}
+
+/**
+ * Adapts a throwing async iterable (an SDK paginator) into a stream: a thrown value is translated once, by
+ * `translate`, into the stream's final `Left`.
+ */
+export async function* fromThrowing<A>(iterable: AsyncIterable<A>, translate: (thrown: unknown) => ConnectorError): Stream<A> {
+  try {
+    for await (const a of iterable) yield E.right(a)
+  } catch (thrown) {
+    yield E.left(translate(thrown))
+  }
+}

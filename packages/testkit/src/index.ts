@@ -1,0 +1,5 @@
+/**
+ * `@connectors/testkit`: the conformance suite every connector must pass.
+ * @packageDocumentation
+ */
+export * from './conformance.js'

@@ -1,0 +1,97 @@
+/**
+ * A deterministic organization generator: the same options give the same accounts, users, groups, members and
+ * ids, for tests, the demo and the benchmark.
+ */
+import type { PolicyDocument } from './policy.js'
+import { iamId as idOf, seededRandom } from './rng.js'
+import type { Faults } from './faults.js'
+import type { Seed, SeedAccount, SeedPrincipal } from './seed.js'
+
+/** The sandbox's own delegator principal (fake, sandbox-only keys): the platform identity that assumes roles. */
+export const sandboxDelegator: SeedPrincipal = {
+  accessKeyId: 'AKIASANDBOXDELEGATOR',
+  secretAccessKey: 'sandbox/delegator/secret/key/0000000000',
+  arn: 'arn:aws:iam::999999999999:user/connectors-delegator',
+}
+
+/** The name of the customer role the generator creates in each account. */
+export const DEFAULT_ROLE_NAME = 'ConnectorsReadOnly'
+
+/** The three actions the connector needs. */
+export const READ_ONLY_ACTIONS = ['iam:ListUsers', 'iam:ListGroups', 'iam:GetGroup'] as const
+
+/** A trust policy allowing `principalArn` to assume the role with `externalId`. */
+export function trustPolicy(principalArn: string, externalId: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: principalArn },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': externalId } },
+      },
+    ],
+  }
+}
+
+/** A permission policy allowing `actions` on every resource. */
+export function allowPolicy(actions: ReadonlyArray<string>): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: [...actions], Resource: '*' }] }
+}
+
+/** Options for {@link generateOrganization}. */
+export interface GenerateOptions {
+  readonly accounts: number
+  readonly users: number
+  readonly groups: number
+  /** Members per group (at most `users`). */
+  readonly members: number
+  readonly seed: number
+  /** The ExternalId each account's trust policy requires: default `ext-<seed>`. */
+  readonly externalId?: (accountIndex: number) => string
+  readonly faults?: Faults
+  /** The first account id (12 digits); the others follow. */
+  readonly firstAccountId?: number
+}
+
+/** The account id of the n-th generated account. */
+export function generatedAccountId(index: number, first = 100_000_000_000): string {
+  return String(first + index).padStart(12, '0')
+}
+
+const PATHS = ['/', '/engineering/', '/finance/', '/ops/team-a/']
+
+function account(options: GenerateOptions, index: number, random: () => number): SeedAccount {
+  const epoch = Date.UTC(2020, 0, 1)
+  const users = Array.from({ length: options.users }, (_, u) => ({
+    name: `user-${String(u).padStart(6, '0')}`,
+    id: idOf('AIDA', random),
+    path: PATHS[u % PATHS.length] as string,
+    createDate: new Date(epoch + Math.floor(random() * 1_000) * 86_400_000).toISOString(),
+    ...(u % 3 === 0 ? {} : { passwordLastUsed: new Date(epoch + (1_000 + Math.floor(random() * 300)) * 86_400_000).toISOString() }),
+  }))
+  const groups = Array.from({ length: options.groups }, (_, g) => {
+    const size = Math.min(options.members, options.users)
+    const start = Math.floor(random() * Math.max(1, options.users))
+    const members = Array.from({ length: size }, (_, m) => (users[(start + m) % options.users] as { name: string }).name)
+    return { name: `group-${String(g).padStart(4, '0')}`, id: idOf('AGPA', random), path: '/', createDate: new Date(epoch).toISOString(), members }
+  })
+  const externalId = options.externalId?.(index) ?? `ext-${options.seed}`
+  return {
+    id: generatedAccountId(index, options.firstAccountId),
+    roles: [{ name: DEFAULT_ROLE_NAME, id: idOf('AROA', random), trustPolicy: trustPolicy(sandboxDelegator.arn, externalId), permissionPolicies: [allowPolicy(READ_ONLY_ACTIONS)] }],
+    users,
+    groups,
+  }
+}
+
+/** Builds an organization of `accounts` accounts, each with the same shape and its own deterministic data. */
+export function generateOrganization(options: GenerateOptions): Seed {
+  const random = seededRandom(options.seed)
+  return {
+    principals: [sandboxDelegator],
+    accounts: Array.from({ length: options.accounts }, (_, i) => account(options, i, random)),
+    ...(options.faults !== undefined ? { faults: options.faults } : {}),
+  }
+}

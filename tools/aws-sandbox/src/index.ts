@@ -1,0 +1,20 @@
+/**
+ * `@connectors/aws-sandbox`: a local IAM + STS endpoint speaking the AWS Query protocol, strict about SigV4,
+ * trust policies, ExternalIds and permissions, with deterministic fault injection.
+ * @packageDocumentation
+ */
+export { startSandbox, type Sandbox, type SandboxOptions } from './server.js'
+export type { SandboxStats } from './stats.js'
+export { Faults } from './faults.js'
+export { Seed, decodeSeed, loadSeedFile, type SeedAccount, type SeedPrincipal, type SeedRole, type SeedUser, type SeedGroup } from './seed.js'
+export { PolicyDocument, evaluate, refusalOf } from './policy.js'
+export {
+  generateOrganization,
+  generatedAccountId,
+  sandboxDelegator,
+  trustPolicy,
+  allowPolicy,
+  DEFAULT_ROLE_NAME,
+  READ_ONLY_ACTIONS,
+  type GenerateOptions,
+} from './generate.js'

@@ -1,0 +1,35 @@
+/** Deterministic chance: a seeded PRNG for the generator and an order-independent hash for fault decisions. */
+
+/** mulberry32: a small, fast, seeded PRNG returning numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** FNV-1a over a string, mixed, mapped to [0, 1): the same key always draws the same number. */
+export function hashToUnit(key: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  return (h >>> 0) / 4294967296
+}
+
+const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+
+/** An IAM-style unique id (`AIDA…`, `AGPA…`, `AROA…`): the prefix and 17 base-32 characters drawn from `random`. */
+export function iamId(prefix: string, random: () => number): string {
+  let s = prefix
+  for (let i = 0; i < 17; i++) s += ID_CHARS[Math.floor(random() * ID_CHARS.length)]
+  return s
+}

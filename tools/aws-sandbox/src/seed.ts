@@ -1,0 +1,70 @@
+/**
+ * The seed: who may call (base principals with keys), and each account's roles (trust and permission
+ * policies), users and groups. JSON, decoded with an io-ts codec whose errors name the bad path.
+ */
+import { decodeWith, errorMessage } from '@connectors/core'
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
+import { readFile } from 'node:fs/promises'
+import { Faults } from './faults.js'
+import { PolicyDocument } from './policy.js'
+
+const AccountId = t.refinement(t.string, (s) => /^\d{12}$/.test(s), 'AccountId')
+const Timestamp = t.refinement(t.string, (s) => !Number.isNaN(Date.parse(s)), 'Timestamp')
+const IamPath = t.refinement(t.string, (s) => /^\/(?:[\x21-\x7e]*\/)?$/.test(s) && s.length <= 512, 'IamPath')
+
+/** A caller outside the accounts: the platform's delegator, with long-term keys. */
+export const SeedPrincipal = t.intersection([
+  t.type({ accessKeyId: t.string, secretAccessKey: t.string, arn: t.string }),
+  t.partial({ /** Identity policies of the principal itself (e.g. allowing sts:AssumeRole). */ policies: t.array(PolicyDocument) }),
+])
+export type SeedPrincipal = t.TypeOf<typeof SeedPrincipal>
+
+export const SeedRole = t.intersection([
+  t.type({ name: t.string, trustPolicy: PolicyDocument, permissionPolicies: t.array(PolicyDocument) }),
+  t.partial({ path: IamPath, id: t.string }),
+])
+export type SeedRole = t.TypeOf<typeof SeedRole>
+
+export const SeedUser = t.intersection([
+  t.type({ name: t.string, createDate: Timestamp }),
+  t.partial({ path: IamPath, id: t.string, passwordLastUsed: Timestamp }),
+])
+export type SeedUser = t.TypeOf<typeof SeedUser>
+
+export const SeedGroup = t.intersection([
+  t.type({ name: t.string, members: t.array(t.string) }),
+  t.partial({ path: IamPath, id: t.string, createDate: Timestamp }),
+])
+export type SeedGroup = t.TypeOf<typeof SeedGroup>
+
+export const SeedAccount = t.intersection([
+  t.type({ id: AccountId, roles: t.array(SeedRole), users: t.array(SeedUser), groups: t.array(SeedGroup) }),
+  t.partial({ faults: Faults }),
+])
+export type SeedAccount = t.TypeOf<typeof SeedAccount>
+
+/** A whole sandbox organization. */
+export const Seed = t.intersection([
+  t.type({ principals: t.array(SeedPrincipal), accounts: t.array(SeedAccount) }),
+  t.partial({ faults: Faults, partition: t.keyof({ aws: null, 'aws-cn': null, 'aws-us-gov': null }) }),
+])
+export type Seed = t.TypeOf<typeof Seed>
+
+/** Decodes a seed; the error lists each bad path. */
+export function decodeSeed(input: unknown): E.Either<string, Seed> {
+  return E.mapLeft(errorMessage)(decodeWith(Seed, { connector: 'aws-sandbox', account: '-', operation: 'seed' })(input))
+}
+
+/** Reads and decodes a seed file, throwing an Error that names the file and each bad path. */
+export async function loadSeedFile(path: string): Promise<Seed> {
+  let json: unknown
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'))
+  } catch (e) {
+    throw new Error(`cannot read seed file ${path}: ${(e as Error).message}`)
+  }
+  const seed = decodeSeed(json)
+  if (E.isLeft(seed)) throw new Error(`invalid seed file ${path}: ${seed.left}`)
+  return seed.right
+}

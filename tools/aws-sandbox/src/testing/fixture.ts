@@ -1,0 +1,47 @@
+/** A small, hand-shaped organization for the sandbox's own tests (and the connector's integration tests). */
+import { allowPolicy, sandboxDelegator, trustPolicy, READ_ONLY_ACTIONS } from '../generate.js'
+import type { Seed, SeedPrincipal } from '../seed.js'
+
+export const ACCOUNT = '123456789012'
+export const EXTERNAL_ID = 'org-42:tenant/acme'
+export const stranger: SeedPrincipal = {
+  accessKeyId: 'AKIASTRANGER00000000',
+  secretAccessKey: 'stranger/secret/key/00000000000000000000',
+  arn: 'arn:aws:iam::555555555555:user/stranger',
+}
+export const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`
+
+/** 2,500 users; `big` has 1,200 members, `empty` none, `admins` 3; roles for every permission case. */
+export function fixtureSeed(): Seed {
+  const users = Array.from({ length: 2500 }, (_, i) => ({
+    name: `user${String(i).padStart(4, '0')}`,
+    path: i % 2 === 0 ? '/' : '/eng/',
+    createDate: '2021-03-04T05:06:07Z',
+    ...(i % 5 === 0 ? { passwordLastUsed: '2024-02-03T04:05:06Z' } : {}),
+  }))
+  const trust = trustPolicy(sandboxDelegator.arn, EXTERNAL_ID)
+  return {
+    principals: [sandboxDelegator, stranger],
+    accounts: [
+      {
+        id: ACCOUNT,
+        roles: [
+          { name: 'ConnectorsReadOnly', trustPolicy: trust, permissionPolicies: [allowPolicy(READ_ONLY_ACTIONS)] },
+          { name: 'Wide', path: '/platform/', trustPolicy: trust, permissionPolicies: [allowPolicy(['iam:*'])] },
+          { name: 'NoGetGroup', trustPolicy: trust, permissionPolicies: [allowPolicy(['iam:ListUsers', 'iam:ListGroups'])] },
+          {
+            name: 'DenyGetGroup',
+            trustPolicy: trust,
+            permissionPolicies: [allowPolicy(['iam:*']), { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'iam:GetGroup', Resource: '*' }] }],
+          },
+        ],
+        users,
+        groups: [
+          { name: 'big', members: users.slice(0, 1200).map((u) => u.name) },
+          { name: 'empty', members: [] },
+          { name: 'admins', path: '/ops/', members: ['user0000', 'user0001', 'user0002'] },
+        ],
+      },
+    ],
+  }
+}

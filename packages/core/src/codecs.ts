@@ -17,6 +17,11 @@ export interface Annotation {
   readonly schema?: Readonly<Record<string, unknown>>
   /** Never echo the value in errors, logs or outputs (secrets, ExternalIds). */
   readonly sensitive?: boolean
+  /**
+   * For a custom codec (e.g. one adding a cross-field rule): the structural codec it wraps, which the JSON Schema
+   * renderer documents in its place.
+   */
+  readonly structure?: t.Mixed
 }
 
 const annotations = new WeakMap<t.Mixed, Annotation>()

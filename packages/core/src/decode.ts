@@ -12,7 +12,8 @@ import { ConnectorError, type ErrorScope, type InvalidConfig } from './errors.js
 const MAX_SHOWN = 60
 
 function isTransparent(type: t.Decoder<unknown, unknown>): boolean {
-  // Members of intersections and unions appear in the context with an index key that is not a path step.
+  // Members of intersections and unions appear in the context with an index key that is not a path step;
+  // entries keyed '' are a wrapping codec delegating to the structure it wraps.
   return type instanceof t.IntersectionType || type instanceof t.UnionType
 }
 
@@ -26,7 +27,7 @@ export function pathOf(context: t.Context): string {
   for (let i = 1; i < context.length; i++) {
     const parent = context[i - 1]?.type
     const entry = context[i]
-    if (entry === undefined || parent === undefined || isTransparent(parent)) continue
+    if (entry === undefined || parent === undefined || entry.key === '' || isTransparent(parent)) continue
     if (parent instanceof t.ArrayType || parent instanceof t.ReadonlyArrayType || parent instanceof t.TupleType) {
       path += `[${entry.key}]`
     } else {

@@ -43,7 +43,8 @@ function mergeObjects(parts: ReadonlyArray<JsonSchema>): JsonSchema | undefined 
 }
 
 function fragment(codec: t.Mixed): JsonSchema {
-  return withAnnotation(codec, structural(codec))
+  const structure = annotationOf(codec)?.structure
+  return withAnnotation(codec, structural(structure ?? codec))
 }
 
 function structural(codec: t.Mixed): JsonSchema {

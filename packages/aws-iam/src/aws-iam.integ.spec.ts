@@ -1,0 +1,164 @@
+import { sandboxDelegator, startSandbox, type Faults, type Sandbox } from '@connectors/aws-sandbox'
+import { ACCOUNT, EXTERNAL_ID, fixtureSeed, roleArn, stranger } from '@connectors/aws-sandbox/testing'
+import { defaultRunContext, errorMessage, type Membership, type User } from '@connectors/core'
+import { describeConnectorConformance, type HarnessUpstream } from '@connectors/testkit'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runSync, sandboxConfig, sandboxConnector } from './testing.js'
+
+const connector = sandboxConnector(sandboxDelegator)
+const READ_ONLY = roleArn('ConnectorsReadOnly')
+const sandboxes: Sandbox[] = []
+afterEach(async () => {
+  await Promise.all(sandboxes.splice(0).map((s) => s.stop()))
+})
+
+async function sandboxWith(faults: Faults = {}): Promise<Sandbox> {
+  const s = await startSandbox({ seed: fixtureSeed(), faults })
+  sandboxes.push(s)
+  return s
+}
+
+const listCalls = (s: Sandbox) => s.stats().requests.filter((r) => r.action !== 'AssumeRole').reduce((n, r) => n + r.count, 0)
+
+async function upstream(faults: Faults, role = READ_ONLY, externalId = EXTERNAL_ID): Promise<HarnessUpstream> {
+  const s = await startSandbox({ seed: fixtureSeed(), faults })
+  return {
+    config: sandboxConfig(s.endpoint, role, externalId),
+    expected: { users: 2500, groups: 3, memberships: 1203 },
+    pagesServed: () => listCalls(s),
+    stop: () => s.stop(),
+  }
+}
+
+describeConnectorConformance(connector, {
+  start: () => upstream({ shortPageSize: 700 }),
+  invalidConfig: { config: { roleArn: 'arn:aws:iam::12345:role/x', externalId: EXTERNAL_ID }, path: 'roleArn' },
+  faults: [
+    { name: 'wrong ExternalId', start: () => upstream({}, READ_ONLY, 'org-wrong'), reason: 'AuthFailed', failingStep: 'sts:AssumeRole' },
+    { name: 'role without iam:GetGroup', start: () => upstream({}, roleArn('NoGetGroup')), reason: 'AccessDenied', failingStep: 'iam:GetGroup' },
+  ],
+})
+
+describe('aws-iam against the sandbox', () => {
+  it('maps every user with its groups, IAM fields and the AWS IAM license', async () => {
+    const s = await sandboxWith({ shortPageSize: 700 })
+    const { outcome, records } = await runSync(connector, sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID, { email: { template: '{username}@acme.example' } }))
+    expect(outcome).toMatchObject({ account: ACCOUNT, complete: true, errors: [] })
+    const users = records('users') as User[]
+    expect(users).toHaveLength(2500)
+    const user0 = users[0] as User & { arn: string; path: string }
+    expect(user0).toMatchObject({
+      accountId: ACCOUNT,
+      username: 'user0000',
+      status: 'active',
+      email: 'user0000@acme.example',
+      roles: ['big', 'admins'],
+      licenses: ['AWS IAM'],
+      createdAt: '2021-03-04T05:06:07.000Z',
+      lastUsedAt: '2024-02-03T04:05:06.000Z',
+      externalStatus: 'signed-in',
+      arn: `arn:aws:iam::${ACCOUNT}:user/user0000`,
+      path: '/',
+    })
+    expect(users[1]).toMatchObject({ path: '/eng/', externalStatus: 'no-sign-in-recorded', roles: ['big', 'admins'] })
+    expect(users[1]).not.toHaveProperty('lastUsedAt')
+    expect(users[2499]).toMatchObject({ roles: [] })
+    const memberships = records('memberships') as Membership[]
+    expect(memberships.filter((m) => m.groupName === 'big')).toHaveLength(1200)
+    expect(memberships.filter((m) => m.groupName === 'empty')).toHaveLength(0)
+  })
+
+  it('makes exactly the minimum number of calls: ⌈U/1000⌉ + ⌈G/1000⌉ + Σ⌈members/1000⌉ + AssumeRole', async () => {
+    const s = await sandboxWith()
+    const { outcome, apiCalls } = await runSync(connector, sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID))
+    expect(outcome.complete).toBe(true)
+    const minimum = Math.ceil(2500 / 1000) + 1 + (Math.ceil(1200 / 1000) + 1 + 1) + 1
+    expect(s.stats().totalRequests).toBe(minimum)
+    expect(apiCalls).toBe(minimum)
+  })
+
+  it('rides out a throttling storm: same records, calls = minimum + retries', async () => {
+    const s = await sandboxWith({ throttleRate: 0.5 })
+    const { outcome, records, events, apiCalls } = await runSync(connector, sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID))
+    expect(outcome.errors.map(errorMessage)).toEqual([])
+    expect(records('users')).toHaveLength(2500)
+    expect(records('memberships')).toHaveLength(1203)
+    const stats = s.stats()
+    const retries = events.filter((e) => e.type === 'retry').length
+    expect(stats.throttled).toBeGreaterThan(0)
+    expect(retries).toBe(stats.throttled)
+    expect(apiCalls).toBe(9 + retries)
+    expect(stats.totalRequests).toBe(apiCalls)
+  })
+
+  it('renews an expired session mid-sync and resumes where it was', async () => {
+    const s = await sandboxWith({ shortPageSize: 100, latencyMs: 60, sessionLifetimeSeconds: 1 })
+    const { outcome, records } = await runSync(connector, sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID))
+    expect(outcome.errors.map(errorMessage)).toEqual([])
+    expect(records('users')).toHaveLength(2500)
+    expect(new Set((records('users') as User[]).map((u) => u.id)).size).toBe(2500)
+    const assumes = s.stats().requests.filter((r) => r.action === 'AssumeRole').reduce((n, r) => n + r.count, 0)
+    expect(assumes).toBeGreaterThan(1)
+    expect(s.stats().requests.some((r) => r.outcome === 'ExpiredToken')).toBe(true)
+  })
+
+  it('reports a wrong ExternalId as AuthFailed naming the role, without echoing the ExternalId', async () => {
+    const s = await sandboxWith()
+    const secretish = 'org-wrong-do-not-echo'
+    const { outcome } = await runSync(connector, sandboxConfig(s.endpoint, READ_ONLY, secretish))
+    const [error] = outcome.errors
+    expect(error).toMatchObject({ reason: 'AuthFailed', operation: 'sts:AssumeRole', account: ACCOUNT, retryable: false })
+    const text = errorMessage(error as never)
+    expect(text).toContain(READ_ONLY)
+    expect(text).toContain('ExternalId')
+    expect(text).not.toContain(secretish)
+    expect(s.stats().totalRequests).toBe(1)
+  })
+
+  it('reports an untrusted principal the same way, and rejected base keys as a base-credential error', async () => {
+    const s = await sandboxWith()
+    const untrusted = await runSync(sandboxConnector(stranger), sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID))
+    expect(untrusted.outcome.errors[0]).toMatchObject({ reason: 'AuthFailed', detail: expect.stringContaining('trust policy') })
+    const badKeys = await runSync(sandboxConnector({ ...sandboxDelegator, secretAccessKey: 'wrong/secret/000000000000000000000000000' }), sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID))
+    expect(badKeys.outcome.errors[0]).toMatchObject({ reason: 'AuthFailed', detail: expect.stringContaining("platform's base credentials (SignatureDoesNotMatch)") })
+  })
+
+  it('reports a missing iam:GetGroup with the fix, and still lists users and groups (a partial sync)', async () => {
+    const s = await sandboxWith()
+    const { outcome, records } = await runSync(connector, sandboxConfig(s.endpoint, roleArn('NoGetGroup'), EXTERNAL_ID))
+    expect(outcome.complete).toBe(false)
+    expect(outcome.completedEntities).toEqual(['groups', 'users'])
+    expect(outcome.errors).toEqual([expect.objectContaining({ reason: 'AccessDenied', permission: 'iam:GetGroup', fix: expect.stringContaining("add iam:GetGroup to the role's permission policy") })])
+    expect(records('users')).toHaveLength(2500)
+  })
+
+  it('check names the first failing step and its fix', async () => {
+    const s = await sandboxWith()
+    const ok = await connector.check(sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID), defaultRunContext())()
+    expect(ok.steps.map((x) => `${x.step}:${x.status}`)).toEqual(['config:ok', 'sts:AssumeRole:ok', 'iam:ListUsers:ok', 'iam:ListGroups:ok', 'iam:GetGroup:ok'])
+    const denied = await connector.check(sandboxConfig(s.endpoint, roleArn('DenyGetGroup'), EXTERNAL_ID), defaultRunContext())()
+    expect(denied.steps.at(-1)).toMatchObject({ step: 'iam:GetGroup', status: 'failed', error: { reason: 'AccessDenied', fix: expect.stringContaining('remove the explicit deny of iam:GetGroup') } })
+  })
+
+  it('stays within the session policy even when the role allows iam:*', async () => {
+    const s = await sandboxWith()
+    const { outcome, records } = await runSync(connector, sandboxConfig(s.endpoint, `arn:aws:iam::${ACCOUNT}:role/platform/Wide`, EXTERNAL_ID))
+    expect(outcome.complete).toBe(true)
+    expect(records('users')).toHaveLength(2500)
+    const session = [...s.state.sessions.values()][0]
+    expect(session?.sessionPolicy).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'ConnectorsReadIamUsersAndGroups', Effect: 'Allow', Action: ['iam:ListUsers', 'iam:ListGroups', 'iam:GetGroup'], Resource: '*' }],
+    })
+    expect(session?.sessionName).toBe(`connectors-aws-iam-${ACCOUNT}`)
+  })
+
+  it('retries injected 500s, resets and malformed bodies to the same result', async () => {
+    const s = await sandboxWith({ serviceFailureRate: 0.1, resetRate: 0.05, malformedRate: 0.05, shortPageSize: 300 })
+    const { outcome, records } = await runSync(connector, sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID))
+    expect(outcome.errors.map(errorMessage)).toEqual([])
+    expect(records('users')).toHaveLength(2500)
+    expect(records('memberships')).toHaveLength(1203)
+    expect(Object.values(s.stats().faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
+  })
+})

@@ -1,0 +1,113 @@
+/**
+ * The one place AWS SDK errors become `ConnectorError`s (SDK errors are told apart by `name`, status and fault
+ * side). Messages name the account, the step and the fix, and never echo the ExternalId.
+ */
+import { ConnectorError, type ErrorScope } from '@connectors/core'
+
+/** Which credentials were in play when the error happened. */
+export type Phase = 'base' | 'assume' | 'iam'
+
+interface SdkErrorLike {
+  readonly name?: string
+  readonly message?: string
+  readonly code?: string
+  readonly $fault?: 'client' | 'server'
+  readonly $metadata?: { readonly httpStatusCode?: number }
+}
+
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'SlowDown', 'RequestThrottled', 'RequestThrottledException'])
+const BAD_CREDENTIALS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'IncompleteSignature', 'MissingAuthenticationToken', 'UnrecognizedClientException', 'AuthFailure', 'InvalidAccessKeyId'])
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'])
+const SERVER = new Set(['ServiceFailure', 'ServiceFailureException', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalError'])
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET'])
+
+/** True when an SDK error says the session's credentials expired (refresh and retry once). */
+export function isExpiredToken(thrown: unknown): boolean {
+  return EXPIRED.has((thrown as SdkErrorLike | undefined)?.name ?? '')
+}
+
+/** The permission an AWS AccessDenied message names, e.g. `iam:GetGroup`. */
+export function missingPermission(message: string): string | undefined {
+  return /not authorized to perform: ([\w-]+:[\w*]+)/.exec(message)?.[1]
+}
+
+/** The resource an AccessDenied message names (`arn:…`, or `group NAME`). */
+export function deniedResource(message: string): string | undefined {
+  return /on resource: (.+?)(?:\s+because\b|\s+with an explicit deny\b|$)/.exec(message)?.[1]
+}
+
+function networkCode(e: SdkErrorLike): string | undefined {
+  if (e.code !== undefined && NETWORK.has(e.code)) return e.code
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return e.name
+  if (/socket hang up|ECONNRESET|timed? ?out|other side closed/i.test(e.message ?? '')) return 'connection'
+  return undefined
+}
+
+/**
+ * Translates anything the SDK threw. `roleArn` names the role in trust failures; `phase` says whether the
+ * platform's base credentials, the AssumeRole call or the assumed session was in play.
+ */
+export function translateAwsError(thrown: unknown, scope: ErrorScope, phase: Phase, roleArn: string): ConnectorError {
+  const e: SdkErrorLike = typeof thrown === 'object' && thrown !== null ? (thrown as SdkErrorLike) : { message: String(thrown) }
+  const name = e.name ?? 'Error'
+  const message = e.message ?? ''
+  const status = e.$metadata?.httpStatusCode
+
+  if (name === 'CredentialsProviderError') {
+    return ConnectorError.authFailed({
+      ...scope,
+      detail: 'no base AWS credentials were found for the platform',
+      fix: 'provide credentials through the AWS default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, SSO or an instance role',
+    })
+  }
+  if (THROTTLING.has(name)) return ConnectorError.throttled({ ...scope, detail: `AWS throttled the call (${name}: ${message})` })
+  if (EXPIRED.has(name)) {
+    return ConnectorError.authFailed({ ...scope, detail: 'the session credentials expired', retryable: true, fix: 'the connector refreshes them; if this persists, check the host clock' })
+  }
+  if (BAD_CREDENTIALS.has(name)) {
+    return phase === 'iam'
+      ? ConnectorError.authFailed({ ...scope, detail: `AWS rejected the assumed session's credentials (${name})`, fix: 'retry the sync; if this persists, check the host clock' })
+      : ConnectorError.authFailed({
+          ...scope,
+          detail: `AWS rejected the platform's base credentials (${name})`,
+          fix: 'check the platform credentials in the AWS default chain (access key, profile, SSO or instance role) and the host clock',
+        })
+  }
+  if (name === 'AccessDenied' || name === 'AccessDeniedException') {
+    if (phase === 'assume') {
+      return ConnectorError.authFailed({
+        ...scope,
+        detail: `AssumeRole on ${roleArn} was refused: the role's trust policy does not trust the platform's principal, or its sts:ExternalId condition does not match the configured ExternalId, or the role does not exist`,
+        fix: `in account ${scope.account}, make sure role ${roleArn.split('/').pop() ?? roleArn} exists and its trust policy allows the platform's principal with sts:ExternalId equal to this organization's id`,
+      })
+    }
+    const permission = missingPermission(message)
+    const resource = deniedResource(message)
+    const explicit = /explicit deny/.test(message)
+    return ConnectorError.accessDenied({
+      ...scope,
+      permission,
+      detail: `the role may not call ${permission ?? scope.operation}${resource !== undefined ? ` on ${resource}` : ''}${explicit ? ' (an explicit deny)' : ''}`,
+      fix: explicit
+        ? `remove the explicit deny of ${permission ?? scope.operation} that applies to role ${roleArn.split('/').pop() ?? roleArn}`
+        : `add ${permission ?? scope.operation} to the role's permission policy (see the connector's permission policy document)`,
+    })
+  }
+  if (name === 'NoSuchEntity' || name === 'NoSuchEntityException') return ConnectorError.notFound({ ...scope, detail: message || 'the entity does not exist' })
+  if (name === 'ValidationError' && phase === 'assume') {
+    return ConnectorError.invalidConfig({ ...scope, detail: 'AWS rejected the AssumeRole parameters', issues: [message], fix: 'correct the role session name or duration' })
+  }
+  if (SERVER.has(name) || e.$fault === 'server' || (status !== undefined && status >= 500)) {
+    return ConnectorError.transient({ ...scope, detail: `AWS failed to serve the call (${name}${status !== undefined ? `, HTTP ${status}` : ''})` })
+  }
+  const network = networkCode(e)
+  if (network !== undefined) return ConnectorError.transient({ ...scope, detail: `the connection failed (${network})` })
+  if (status !== undefined && status < 300) {
+    return ConnectorError.upstream({ ...scope, detail: `AWS sent a response that could not be parsed (${message.slice(0, 120)})`, retryable: true })
+  }
+  if (status !== undefined) return ConnectorError.upstream({ ...scope, detail: `AWS answered ${name} (HTTP ${status}): ${message.slice(0, 200)}` })
+  if (/deseriali|parse|xml|Unexpected end|char /i.test(message)) {
+    return ConnectorError.upstream({ ...scope, detail: `AWS sent a response that could not be parsed (${message.slice(0, 120)})`, retryable: true })
+  }
+  return ConnectorError.internal({ ...scope, detail: `${name}: ${message.slice(0, 200)}` })
+}

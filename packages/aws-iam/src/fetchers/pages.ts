@@ -1,0 +1,60 @@
+/**
+ * SDK paginator output as a core stream: errors translated once, the marker guarded (a repeated or missing
+ * marker is an `Upstream` error, never a silent loop or a silent truncation), and an expired session renewed
+ * once and the listing resumed from the last marker.
+ */
+import { ConnectorError, guardPagination, type Stream } from '@connectors/core'
+import type { IAMClient } from '@aws-sdk/client-iam'
+import * as E from 'fp-ts/Either'
+import type { AwsIamSession } from '../auth.js'
+import { isExpiredToken } from '../errors.js'
+
+/** The page size the connector asks for: IAM's maximum. */
+export const PAGE_SIZE = 1000
+
+/** The pagination fields every IAM list output has. */
+export interface IamPage {
+  readonly IsTruncated?: boolean | undefined
+  readonly Marker?: string | undefined
+}
+
+/** Streams the pages of one IAM listing. `paginate` builds the SDK paginator from a client and a starting marker. */
+export function iamPages<P extends IamPage>(
+  session: AwsIamSession,
+  operation: string,
+  paginate: (client: IAMClient, startingToken: string | undefined) => AsyncIterable<P>,
+): Stream<P> {
+  const scope = { connector: 'aws-iam', account: session.accountId, operation }
+  async function* pages(): Stream<P> {
+    let marker: string | undefined
+    let renewedAt: string | undefined | null = null
+    for (;;) {
+      try {
+        for await (const page of paginate(session.iam(), marker)) {
+          if (page.IsTruncated === true && (page.Marker === undefined || page.Marker === '')) {
+            yield E.right(page)
+            yield E.left(ConnectorError.upstream({ ...scope, detail: 'IAM said the listing is truncated but returned no Marker; refusing to report a partial listing as whole' }))
+            return
+          }
+          marker = page.Marker
+          yield E.right(page)
+        }
+        return
+      } catch (thrown) {
+        // Renew once per position: a second expiry at the same marker is a real failure.
+        if (isExpiredToken(thrown) && renewedAt !== marker) {
+          renewedAt = marker
+          const renewed = await session.renew()
+          if (E.isLeft(renewed)) {
+            yield renewed
+            return
+          }
+          continue
+        }
+        yield E.left(session.translate(thrown, operation))
+        return
+      }
+    }
+  }
+  return guardPagination(pages(), (p) => p.Marker, { scope })
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import * as E from 'fp-ts/Either'
+import { EmailRule } from './config.js'
+import { emailFor } from './mappers/email.js'
+import { permissionPolicy, renderPolicy, trustPolicy } from './manifest.js'
+
+describe('policy documents', () => {
+  it('renders the permission policy from the manifest, byte for byte', () => {
+    expect(renderPolicy(permissionPolicy())).toBe(`{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ConnectorsReadIamUsersAndGroups",
+      "Effect": "Allow",
+      "Action": [
+        "iam:ListUsers",
+        "iam:ListGroups",
+        "iam:GetGroup"
+      ],
+      "Resource": "*"
+    }
+  ]
+}
+`)
+  })
+
+  it('renders the trust policy for a delegator and an ExternalId, byte for byte', () => {
+    expect(renderPolicy(trustPolicy('arn:aws:iam::999999999999:user/connectors-delegator', 'org-42'))).toBe(`{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ConnectorsAssumeWithExternalId",
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": "arn:aws:iam::999999999999:user/connectors-delegator"
+      },
+      "Action": "sts:AssumeRole",
+      "Condition": {
+        "StringEquals": {
+          "sts:ExternalId": "org-42"
+        }
+      }
+    }
+  ]
+}
+`)
+  })
+})
+
+const ruleOf = (input: unknown): EmailRule => {
+  const decoded = EmailRule.decode(input)
+  if (E.isLeft(decoded)) throw new Error('bad rule in test')
+  return decoded.right
+}
+
+describe('emailFor', () => {
+  it('prefers the map, then an address-shaped username, then the template', () => {
+    const rule = ruleOf({ template: '{username}@acme.example', map: { ops: 'ops-team@acme.example' } })
+    expect(emailFor('ops', rule)).toBe('ops-team@acme.example')
+    expect(emailFor('jane@corp.example', rule)).toBe('jane@corp.example')
+    expect(emailFor('bob', rule)).toBe('bob@acme.example')
+    expect(emailFor('bob', undefined)).toBeUndefined()
+    expect(emailFor('jane@corp.example', ruleOf({ usernameIsEmail: false }))).toBeUndefined()
+    expect(emailFor('a b', ruleOf({ template: '{username}@acme.example' }))).toBeUndefined()
+  })
+})

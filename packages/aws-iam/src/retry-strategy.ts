@@ -1,0 +1,44 @@
+/**
+ * Plugs core's retry policy into the SDK (its `RetryStrategyV2` extension point), so the SDK's declared
+ * paginators keep their position across retries while backoff, retry decisions and throttle signals are ours:
+ * full-jitter exponential backoff, only retryable `ConnectorError`s, throttles shrink the account's concurrency.
+ */
+import { backoffDelay, type ConnectorError, type RetryPolicy } from '@connectors/core'
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types'
+import { isExpiredToken } from './errors.js'
+
+/** What the strategy reports. */
+export interface RetryHooks {
+  /** Classifies an SDK error (the connector's translator). */
+  readonly classify: (thrown: unknown) => ConnectorError
+  /** Called before each retry's wait. */
+  readonly onRetry: (error: ConnectorError, retry: number, delayMs: number) => void
+  readonly random: () => number
+}
+
+const token = (count: number, delay: number): RetryToken => ({ getRetryCount: () => count, getRetryDelay: () => delay })
+
+/** The SDK retry strategy backed by a core {@link RetryPolicy}. */
+export class ConnectorRetryStrategy implements RetryStrategyV2 {
+  constructor(
+    private readonly policy: RetryPolicy,
+    private readonly hooks: RetryHooks,
+  ) {}
+
+  async acquireInitialRetryToken(): Promise<RetryToken> {
+    return token(0, 0)
+  }
+
+  async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
+    const error = this.hooks.classify(info.error)
+    const retries = previous.getRetryCount()
+    // An expired session cannot be fixed by re-sending the same identity: the fetcher renews the session instead.
+    if (!error.retryable || isExpiredToken(info.error) || retries + 1 >= this.policy.maxAttempts) throw info.error
+    const hintMs = info.retryAfterHint !== undefined ? Math.max(0, info.retryAfterHint.getTime() - Date.now()) : undefined
+    const delay = backoffDelay(this.policy, retries, this.hooks.random, hintMs)
+    this.hooks.onRetry(error, retries + 1, delay)
+    return token(retries + 1, delay)
+  }
+
+  recordSuccess(): void {}
+}

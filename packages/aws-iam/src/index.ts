@@ -11,7 +11,11 @@ import { AwsIamConfig, parseRoleArn } from './config.js'
 import { groupsFetcher } from './fetchers/groups.js'
 import { membershipsFetcher } from './fetchers/memberships.js'
 import { usersFetcher } from './fetchers/users.js'
-import { manifest } from './manifest.js'
+import { manifest, permissionPolicy, renderPolicy, trustPolicy } from './manifest.js'
+
+/** Placeholders in the published trust policy: the platform fills them in for each customer. */
+export const DELEGATOR_PLACEHOLDER = 'arn:aws:iam::PLATFORM_ACCOUNT_ID:user/connectors-delegator'
+export const EXTERNAL_ID_PLACEHOLDER = 'YOUR_ORGANIZATION_ID'
 
 /** Builds the connector over explicit dependencies (tests pass base credentials, timeouts, retry policy). */
 export function createAwsIamConnector(deps: AwsIamDeps = {}) {
@@ -25,6 +29,10 @@ export function createAwsIamConnector(deps: AwsIamDeps = {}) {
     auth: authenticate(deps),
     fetchers: { groups: groupsFetcher, memberships: membershipsFetcher, users: usersFetcher },
     check: checkConnection(deps),
+    setupDocs: () => [
+      { file: 'permission-policy.json', content: renderPolicy(permissionPolicy(manifest)) },
+      { file: 'trust-policy.json', content: renderPolicy(trustPolicy(DELEGATOR_PLACEHOLDER, EXTERNAL_ID_PLACEHOLDER)) },
+    ],
   })
 }
 

@@ -90,6 +90,8 @@ export interface Connector<C = unknown, S = unknown> {
   readonly fetchers: Fetchers<S>
   /** A cheap connection test that walks the sync's steps and names the first failing one. */
   readonly check: (config: unknown, ctx: RunContext) => T.Task<CheckReport>
+  /** Setup documents rendered from the manifest (e.g. the policies a customer pastes), by file name. */
+  readonly setupDocs?: () => ReadonlyArray<{ readonly file: string; readonly content: string }>
 }
 
 /** Any connector, as a runner sees it. */

@@ -1,0 +1,210 @@
+import { allowPolicy, generateOrganization, sandboxDelegator, startSandbox, type Sandbox, type Seed } from '@connectors/aws-sandbox'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as E from 'fp-ts/Either'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ToriiUsersFile } from './outputs.js'
+
+const CLI = fileURLToPath(new URL('../bin/connectors.js', import.meta.url))
+const EXTERNAL_ID = 'org-e2e-secret-77'
+const sandboxes: Sandbox[] = []
+afterEach(async () => {
+  await Promise.all(sandboxes.splice(0).map((s) => s.stop()))
+})
+
+function organization(): Seed {
+  return generateOrganization({ accounts: 3, users: 120, groups: 6, members: 15, seed: 11, externalId: () => EXTERNAL_ID })
+}
+
+async function sandboxOf(seed: Seed): Promise<Sandbox> {
+  const s = await startSandbox({ seed, faults: { shortPageSize: 50 } })
+  sandboxes.push(s)
+  return s
+}
+
+interface Run {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+async function cli(dir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          HOME: dir,
+          AWS_ACCESS_KEY_ID: sandboxDelegator.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: sandboxDelegator.secretAccessKey,
+          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+          AWS_CONFIG_FILE: '/nonexistent',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          E2E_EXTERNAL_ID: EXTERNAL_ID,
+          ...env,
+        },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
+    )
+  })
+}
+
+async function writeRunConfig(dir: string, sandbox: Sandbox, seed: Seed, roles: Record<number, string> = {}): Promise<string> {
+  const file = join(dir, 'run.json')
+  await writeFile(
+    file,
+    JSON.stringify({
+      connectors: [
+        {
+          connector: '@connectors/aws-iam',
+          accounts: seed.accounts.map((a, i) => ({
+            name: `acct-${i}`,
+            config: { roleArn: `arn:aws:iam::${a.id}:role/${roles[i] ?? 'ConnectorsReadOnly'}`, externalId: '${env:E2E_EXTERNAL_ID}', email: { template: '{username}@e2e.example' }, endpoints: { sts: sandbox.endpoint, iam: sandbox.endpoint } },
+          })),
+        },
+      ],
+    }),
+  )
+  return file
+}
+
+interface Line {
+  type: string
+  account: string
+  data: { id: string; username: string; status: string; roles: string[]; email?: string }
+}
+const linesOf = async (dir: string): Promise<Line[]> =>
+  (await readFile(join(dir, 'out', 'records.ndjson'), 'utf8'))
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Line)
+
+async function allBytes(dir: string, run: Run): Promise<string> {
+  let text = run.stdout + run.stderr
+  const walk = async (d: string): Promise<void> => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, entry.name)
+      if (entry.isDirectory()) await walk(p)
+      else text += await readFile(p, 'latin1')
+    }
+  }
+  await walk(join(dir, 'out'))
+  return text
+}
+
+describe('connectors sync (the CLI, as a process, against the sandbox)', () => {
+  it('syncs several accounts; outputs equal the seed exactly; no secret in any byte it produced', async () => {
+    const seed = organization()
+    const sandbox = await sandboxOf(seed)
+    const dir = await mkdtemp(join(tmpdir(), 'connectors-e2e-'))
+    const run = await cli(dir, ['sync', '--config', await writeRunConfig(dir, sandbox, seed), '--log-level', 'debug'])
+    expect(run.stderr).not.toContain('internal error')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('3/3 accounts ok')
+    const lines = await linesOf(dir)
+    for (const [i, account] of seed.accounts.entries()) {
+      const users = lines.filter((l) => l.type === 'user' && l.account === `acct-${i}`).map((l) => l.data)
+      expect(users.map((u) => u.username)).toEqual(account.users.map((u) => u.name))
+      expect(users.map((u) => u.id)).toEqual(account.users.map((u) => u.id))
+      for (const u of users) {
+        const expectedRoles = account.groups.filter((g) => g.members.includes(u.username)).map((g) => g.name)
+        expect(u.roles).toEqual(expectedRoles)
+        expect(u).toMatchObject({ status: 'active', email: `${u.username}@e2e.example` })
+      }
+      expect(lines.filter((l) => l.type === 'membership' && l.account === `acct-${i}`)).toHaveLength(account.groups.reduce((n, g) => n + g.members.length, 0))
+      const torii = JSON.parse(await readFile(join(dir, 'out', 'torii', 'aws-iam', `${account.id}.json`), 'utf8')) as unknown
+      expect(E.isRight(ToriiUsersFile.decode(torii))).toBe(true)
+      expect((torii as ToriiUsersFile).licenses).toEqual([{ name: 'AWS IAM', users: account.users.map((u) => ({ email: `${u.name}@e2e.example`, licenseStatus: 'active' })) }])
+    }
+    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as { accounts: Array<{ status: string; apiCalls: number; counts: { users: number } }> }
+    expect(report.accounts.map((a) => [a.status, a.counts.users])).toEqual([['ok', 120], ['ok', 120], ['ok', 120]])
+    expect(report.accounts[0]?.apiCalls).toBe(sandbox.stats().totalRequests / 3)
+    const bytes = await allBytes(dir, run)
+    for (const secret of [...sandbox.state.issuedSecrets, EXTERNAL_ID]) expect(bytes.includes(secret), `a secret leaked: ${secret.slice(0, 6)}…`).toBe(false)
+    expect(run.stderr).toMatch(/"msg":"assumed role"/)
+  })
+
+  it('marks users deleted only after a complete sync, holds back a large drop, and applies it with --accept-drop', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'connectors-e2e-'))
+    const seed = organization()
+    const first = await sandboxOf(seed)
+    expect((await cli(dir, ['sync', '--config', await writeRunConfig(dir, first, seed)])).code).toBe(0)
+
+    // One user leaves account 0; account 1's role loses iam:GetGroup (a partial sync) and loses a user too.
+    const second: Seed = JSON.parse(JSON.stringify(seed)) as Seed
+    const [a0, a1] = second.accounts as [Seed['accounts'][0], Seed['accounts'][0]]
+    const gone0 = a0.users.pop()?.name as string
+    a0.groups = a0.groups.map((g) => ({ ...g, members: g.members.filter((m) => m !== gone0) }))
+    const gone1 = a1.users.pop()?.name as string
+    a1.groups = a1.groups.map((g) => ({ ...g, members: g.members.filter((m) => m !== gone1) }))
+    a1.roles = a1.roles.map((r) => ({ ...r, permissionPolicies: [allowPolicy(['iam:ListUsers', 'iam:ListGroups'])] }))
+    const s2 = await sandboxOf(second)
+    const run2 = await cli(dir, ['sync', '--config', await writeRunConfig(dir, s2, second)])
+    expect(run2.code).toBe(1)
+    const deleted = (await linesOf(dir)).filter((l) => l.data.status === 'deleted')
+    expect(deleted.map((l) => [l.account, l.data.username])).toEqual([['acct-0', gone0]])
+    const torii0 = JSON.parse(await readFile(join(dir, 'out', 'torii', 'aws-iam', `${a0.id}.json`), 'utf8')) as ToriiUsersFile
+    expect(torii0.users.find((u) => u.email === `${gone0}@e2e.example`)?.status).toBe('deleted')
+
+    // Most of account 2 vanishes: held back, then applied on request.
+    const third: Seed = JSON.parse(JSON.stringify(second)) as Seed
+    const a2 = third.accounts[2] as Seed['accounts'][0]
+    a2.users = a2.users.slice(0, 40)
+    const keep = new Set(a2.users.map((u) => u.name))
+    a2.groups = a2.groups.map((g) => ({ ...g, members: g.members.filter((m) => keep.has(m)) }))
+    const s3 = await sandboxOf(third)
+    const config3 = await writeRunConfig(dir, s3, third)
+    const held = await cli(dir, ['sync', '--config', config3])
+    expect(held.code).toBe(1)
+    expect(held.stdout).toMatch(/held back: 67% of users vanished \(threshold 30%\)/)
+    expect((await linesOf(dir)).filter((l) => l.data.status === 'deleted' && l.account === 'acct-2')).toHaveLength(0)
+    const applied = await cli(dir, ['sync', '--config', config3, '--accept-drop'])
+    expect((await linesOf(dir)).filter((l) => l.data.status === 'deleted' && l.account === 'acct-2')).toHaveLength(80)
+    expect(applied.stdout).toContain('80 deleted')
+  })
+})
+
+describe('connectors: refusing bad input', () => {
+  it('refuses a bad run config, naming each path, with exit 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'connectors-e2e-'))
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ connectors: [{ connector: '@connectors/aws-iam', accounts: [{ config: {} }] }], concurrency: 0 }))
+    const run = await cli(dir, ['sync', '--config', 'run.json'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('connectors[0].accounts[0].name: is required (expected a string)')
+    expect(run.stderr).toContain('concurrency: expected a whole number ≥ 1, got 0')
+    expect(run.stderr).not.toMatch(/\n\s+at /)
+    await writeFile(join(dir, 'env.yaml'), 'connectors:\n  - connector: "@connectors/aws-iam"\n    accounts:\n      - name: a\n        config: { externalId: "${env:NOT_SET_ANYWHERE}" }\n')
+    const missing = await cli(dir, ['sync', '--config', 'env.yaml'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('connectors[0].accounts[0].config.externalId: environment variable NOT_SET_ANYWHERE is not set')
+  })
+
+  it('refuses modules that are not connectors, saying what is missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'connectors-e2e-'))
+    await writeFile(join(dir, 'empty.mjs'), 'export const nothing = 1\n')
+    await writeFile(join(dir, 'half.mjs'), "export default { id: 'Half', displayName: 'x', version: '1', fetchers: {} }\n")
+    await writeFile(join(dir, 'future.mjs'), "export default { manifest: { contractVersion: 99 } }\n")
+    const runWith = async (module: string) => {
+      await writeFile(join(dir, 'run.json'), JSON.stringify({ connectors: [{ connector: module, accounts: [] }] }))
+      return cli(dir, ['sync', '--config', 'run.json'])
+    }
+    const empty = await runWith('./empty.mjs')
+    expect([empty.code, empty.stderr]).toEqual([2, expect.stringContaining('is not a connector: it has neither a default export nor an export named "connector"')])
+    const half = await runWith('./half.mjs')
+    expect(half.code).toBe(2)
+    expect(half.stderr).toContain('config: is required')
+    expect(half.stderr).toContain('manifest: is required')
+    const future = await runWith('./future.mjs')
+    expect(future.stderr).toContain('was built for connector contract 99')
+    const absent = await runWith('@connectors/does-not-exist')
+    expect(absent.stderr).toContain('cannot load connector "@connectors/does-not-exist"')
+  })
+})

@@ -1,0 +1,79 @@
+/**
+ * Output files: written to a temporary name and renamed into place, so a crash never leaves a half-written
+ * file; the platform's custom-integration users file is validated by its codec before it is written.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
+import { formatValidationErrors } from '@connectors/core'
+
+/** Writes `content` to `path` atomically (temp file in the same directory, then rename). */
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  const temp = `${path}.tmp-${process.pid}`
+  await writeFile(temp, content)
+  await rename(temp, path)
+}
+
+/** An append-only file that appears under its name only when committed. */
+export class AtomicStream {
+  private readonly stream: WriteStream
+  private readonly temp: string
+
+  private constructor(readonly path: string) {
+    this.temp = `${path}.tmp-${process.pid}`
+    this.stream = createWriteStream(this.temp)
+  }
+
+  static async open(path: string): Promise<AtomicStream> {
+    await mkdir(dirname(path), { recursive: true })
+    return new AtomicStream(path)
+  }
+
+  /** Writes a chunk, waiting when the stream's buffer is full (bounded memory). */
+  async write(chunk: string): Promise<void> {
+    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve))
+  }
+
+  async commit(): Promise<void> {
+    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())))
+    await rename(this.temp, this.path)
+  }
+
+  async abort(): Promise<void> {
+    this.stream.destroy()
+    await rm(this.temp, { force: true })
+  }
+}
+
+/** One user in the platform's custom-integration users file. */
+export const ToriiUser = t.intersection([
+  t.type({
+    id: t.string,
+    email: t.string,
+    status: t.keyof({ active: null, deleted: null }),
+    externalStatus: t.string,
+    roles: t.array(t.string),
+  }),
+  t.partial({ firstName: t.string, lastName: t.string, lastUsedDate: t.string }),
+])
+/** One user in the users file. */
+export type ToriiUser = t.TypeOf<typeof ToriiUser>
+
+/** The platform's custom-integration users file: users, and licenses with their holders. */
+export const ToriiUsersFile = t.type({
+  users: t.array(ToriiUser),
+  licenses: t.array(t.type({ name: t.string, users: t.array(t.type({ email: t.string, licenseStatus: t.keyof({ active: null, inactive: null }) })) })),
+})
+/** The users file. */
+export type ToriiUsersFile = t.TypeOf<typeof ToriiUsersFile>
+
+/** Validates and writes a users file; an invalid one is an error naming the bad paths, and nothing is written. */
+export async function writeToriiFile(path: string, file: ToriiUsersFile): Promise<E.Either<string, void>> {
+  const decoded = ToriiUsersFile.decode(file)
+  if (E.isLeft(decoded)) return E.left(`refusing to write ${path}: ${formatValidationErrors(decoded.left).slice(0, 5).join('; ')}`)
+  await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`)
+  return E.right(undefined)
+}

@@ -1,0 +1,70 @@
+/**
+ * The run config: which connectors, their accounts, outputs and limits. JSON or YAML, validated with io-ts;
+ * `${env:NAME}` in any string is replaced by that environment variable (for secrets), and a missing variable
+ * is an error naming the path.
+ */
+import { annotate, decodeWith, errorMessage } from '@connectors/core'
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
+import { readFile } from 'node:fs/promises'
+import { parse as parseYaml } from 'yaml'
+
+const Positive = annotate(t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'PositiveInteger'), { expected: 'a whole number ≥ 1' })
+const Share = annotate(t.refinement(t.number, (n) => n >= 0 && n <= 1, 'Share'), { expected: 'a share from 0 to 1, like 0.3' })
+
+/** One account of a connector. */
+export const AccountEntry = t.type({ name: t.string, config: t.unknown })
+
+/** The run config. */
+export const RunConfig = t.intersection([
+  t.type({
+    connectors: t.array(t.type({ connector: t.string, accounts: t.array(AccountEntry) })),
+  }),
+  t.partial({
+    out: t.string,
+    state: t.string,
+    concurrency: Positive,
+    /** A complete sync that drops more than this share of an account's users is held back (default 0.3). */
+    dropThreshold: Share,
+  }),
+])
+/** The run config. */
+export type RunConfig = t.TypeOf<typeof RunConfig>
+
+/** Replaces `${env:NAME}` in every string of `value`; collects the paths of missing variables. */
+export function substituteEnv(value: unknown, env: Readonly<Record<string, string | undefined>>, path = '', missing: string[] = []): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const v = env[name]
+      if (v === undefined) missing.push(`${path || '(root)'}: environment variable ${name} is not set`)
+      return v ?? ''
+    })
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, `${path}[${i}]`, missing))
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, path === '' ? k : `${path}.${k}`, missing)]))
+  }
+  return value
+}
+
+/** Reads, parses, substitutes and validates a run config; the error lists every problem with its path. */
+export async function loadRunConfig(file: string, env: Readonly<Record<string, string | undefined>>): Promise<E.Either<string, RunConfig>> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (e) {
+    return E.left(`cannot read run config ${file}: ${(e as Error).message}`)
+  }
+  let raw: unknown
+  try {
+    raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)
+  } catch (e) {
+    return E.left(`run config ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(e as Error).message}`)
+  }
+  const missing: string[] = []
+  const substituted = substituteEnv(raw, env, '', missing)
+  if (missing.length > 0) return E.left(`run config ${file}:\n  ${missing.join('\n  ')}`)
+  return E.mapLeft((e: Parameters<typeof errorMessage>[0]) => `run config ${file}: ${e.reason === 'InvalidConfig' ? `\n  ${e.issues.join('\n  ')}` : errorMessage(e)}`)(
+    decodeWith(RunConfig, { connector: 'runner', account: '-', operation: 'run config' })(substituted),
+  )
+}

@@ -11,6 +11,7 @@ import { generatedFiles, staleFiles, writeGenerated } from './capabilities.js'
 import { discoverConnectors, workspaceRoot } from './discover.js'
 import { ConnectorLoadError, loadConnector } from './load.js'
 import { createLogger } from './logger.js'
+import { createProgress } from './progress.js'
 import { loadRunConfig, type RunConfig } from './run-config.js'
 import { StateStore } from './state.js'
 import { runSync, type Envelope, type SyncUnit } from './sync.js'
@@ -137,10 +138,7 @@ export function createProgram(io: Io): { run: (argv: ReadonlyArray<string>) => P
       const units = await unitsOf(config, io)
       const out = join(io.cwd, opts.out ?? config.out ?? 'out')
       const state = new StateStore(join(io.cwd, opts.state ?? config.state ?? '.connectors/state.db'))
-      let done = 0
-      let users = 0
-      let throttles = 0
-      const progress = (line: string) => io.isTty && io.err(`\r\u001b[2K${line}`)
+      const progress = io.isTty ? createProgress(units, io.err) : undefined
       try {
         const { envelopes, elapsedMs } = await runSync(units, {
           out,
@@ -150,15 +148,9 @@ export function createProgram(io: Io): { run: (argv: ReadonlyArray<string>) => P
           acceptDrop: opts.acceptDrop === true,
           logger,
           env: io.env,
-          onProgress: (_unit, event) => {
-            if (event.type === 'done') done++
-            else if (event.type === 'page' && event.entity === 'users') users += event.records
-            else if (event.type === 'throttled') throttles++
-            else return
-            progress(`sync: ${done}/${units.length} accounts · ${users} users · ${throttles} throttles`)
-          },
+          ...(progress !== undefined ? { onProgress: progress.update } : {}),
         })
-        if (io.isTty) io.err('\n')
+        progress?.finish()
         io.out(summary(envelopes, elapsedMs, out))
         if (envelopes.some((e) => e.status !== 'ok')) exitCode = 1
       } finally {

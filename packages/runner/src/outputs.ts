@@ -3,8 +3,8 @@
  * file; the platform's custom-integration users file is validated by its codec before it is written.
  */
 import { createWriteStream, type WriteStream } from 'node:fs'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { formatValidationErrors } from '@connectors/core'
@@ -27,8 +27,11 @@ export class AtomicStream {
     this.stream = createWriteStream(this.temp)
   }
 
+  /** Opens a new stream; temporaries left by an earlier run that was killed are removed first. */
   static async open(path: string): Promise<AtomicStream> {
     await mkdir(dirname(path), { recursive: true })
+    const prefix = `${basename(path)}.tmp-`
+    for (const entry of await readdir(dirname(path))) if (entry.startsWith(prefix)) await rm(join(dirname(path), entry), { force: true })
     return new AtomicStream(path)
   }
 

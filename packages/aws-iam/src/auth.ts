@@ -3,7 +3,7 @@
  * the customer's role with the ExternalId and an inline session policy allowing exactly the manifest's
  * actions. The session refreshes its credentials before they expire and can be renewed on `ExpiredToken`.
  */
-import { AdaptiveLimiter, ConnectorError, defaultRetryPolicy, type ErrorScope, type RetryPolicy, type RunContext } from '@connectors/core'
+import { AdaptiveLimiter, AdaptiveRateLimiter, ConnectorError, defaultRetryPolicy, type ErrorScope, type RetryPolicy, type RunContext } from '@connectors/core'
 import { IAMClient } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { defaultProvider } from '@aws-sdk/credential-provider-node'
@@ -61,17 +61,23 @@ export function endpointsOf(config: AwsIamConfig, env: RunContext['env']): { sts
   return { ...(sts !== undefined && sts !== '' ? { sts } : {}), ...(iam !== undefined && iam !== '' ? { iam } : {}) }
 }
 
-/** Counts every attempt (first tries and retries) as an API call event. */
-function callCounter<I extends object, O extends object>(ctx: RunContext, service: string): Pluggable<I, O> {
+/**
+ * Runs around every attempt (first tries and retries alike, inside the SDK's retry loop): waits for the
+ * account's paced slot, counts the call, and reports successes to the pacer.
+ */
+function attemptMiddleware<I extends object, O extends object>(ctx: RunContext, service: string, rate?: AdaptiveRateLimiter): Pluggable<I, O> {
   return {
     applyToStack: (stack) =>
       stack.add(
         (next, context) => async (args) => {
           const command = (context as { commandName?: string }).commandName ?? 'Unknown'
+          await rate?.acquire()
           ctx.emit({ type: 'apiCall', operation: `${service}:${command.replace(/Command$/, '')}` })
-          return next(args)
+          const result = await next(args)
+          rate?.succeeded()
+          return result
         },
-        { step: 'deserialize', name: 'connectorsCallCounter', override: true },
+        { step: 'deserialize', name: 'connectorsAttempt', override: true },
       ),
   }
 }
@@ -97,16 +103,20 @@ export function authenticate(deps: AwsIamDeps) {
       const policy = deps.retryPolicy ?? defaultRetryPolicy
       const random = deps.random ?? Math.random
       const limiter = new AdaptiveLimiter({ initial: deps.concurrency?.initial ?? 4, max: deps.concurrency?.max ?? 16 })
+      // IAM's limits are per calling account: one pacer per session paces every IAM call of this account.
+      const rate = new AdaptiveRateLimiter()
       const handler = requestHandler(deps)
       const retryStrategy = (service: string, phase: Phase) =>
         new ConnectorRetryStrategy(policy, {
           classify: (thrown) => translateAwsError(thrown, scopeOf(accountId, service), phase, config.roleArn),
           random,
+          onError: (error) => {
+            if (error.reason !== 'Throttled') return
+            limiter.throttled()
+            if (phase === 'iam') rate.throttled()
+            ctx.emit({ type: 'throttled', operation: error.operation })
+          },
           onRetry: (error, retry, delayMs) => {
-            if (error.reason === 'Throttled') {
-              limiter.throttled()
-              ctx.emit({ type: 'throttled', operation: error.operation })
-            }
             ctx.emit({ type: 'retry', operation: error.operation, reason: error.reason, delayMs })
             ctx.logger.debug({ account: accountId, operation: error.operation, reason: error.reason, retry, delayMs }, 'retrying')
           },
@@ -118,7 +128,7 @@ export function authenticate(deps: AwsIamDeps) {
         retryStrategy: retryStrategy('sts:AssumeRole', 'assume'),
         requestHandler: handler,
       })
-      sts.middlewareStack.use(callCounter(ctx, 'sts'))
+      sts.middlewareStack.use(attemptMiddleware(ctx, 'sts'))
 
       const assume = async (): Promise<E.Either<ConnectorError, AwsCredentialIdentity>> => {
         try {
@@ -159,7 +169,7 @@ export function authenticate(deps: AwsIamDeps) {
           retryStrategy: retryStrategy('iam', 'iam'),
           requestHandler: handler,
         })
-        client.middlewareStack.use(callCounter(ctx, 'iam'))
+        client.middlewareStack.use(attemptMiddleware(ctx, 'iam', rate))
         return client
       }
 

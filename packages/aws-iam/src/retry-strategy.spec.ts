@@ -9,7 +9,7 @@ const denied = ConnectorError.accessDenied({ ...scope, detail: 'no' })
 function strategy(classified: ConnectorError, seen: string[] = []) {
   return new ConnectorRetryStrategy(
     { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 },
-    { classify: () => classified, random: () => 0.5, onRetry: (e, n, ms) => seen.push(`${e.reason}#${n}@${ms}`) },
+    { classify: () => classified, random: () => 0.5, onError: () => {}, onRetry: (e, n, ms) => seen.push(`${e.reason}#${n}@${ms}`) },
   )
 }
 

@@ -11,6 +11,8 @@ import { isExpiredToken } from './errors.js'
 export interface RetryHooks {
   /** Classifies an SDK error (the connector's translator). */
   readonly classify: (thrown: unknown) => ConnectorError
+  /** Called for every failed attempt, retried or not (throttles shrink concurrency and pace). */
+  readonly onError: (error: ConnectorError) => void
   /** Called before each retry's wait. */
   readonly onRetry: (error: ConnectorError, retry: number, delayMs: number) => void
   readonly random: () => number
@@ -31,6 +33,7 @@ export class ConnectorRetryStrategy implements RetryStrategyV2 {
 
   async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
     const error = this.hooks.classify(info.error)
+    this.hooks.onError(error)
     const retries = previous.getRetryCount()
     // An expired session cannot be fixed by re-sending the same identity: the fetcher renews the session instead.
     if (!error.retryable || isExpiredToken(info.error) || retries + 1 >= this.policy.maxAttempts) throw info.error

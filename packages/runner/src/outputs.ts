@@ -1,13 +1,11 @@
 /**
  * Output files: written to a temporary name and renamed into place, so a crash never leaves a half-written
- * file; the platform's custom-integration users file is validated by its codec before it is written.
+ * file. The platform's custom-integration users file has its own codec (each entry is checked before it is written).
  */
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
-import { formatValidationErrors } from '@connectors/core'
 
 /** Writes `content` to `path` atomically (temp file in the same directory, then rename). */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
@@ -72,11 +70,3 @@ export const ToriiUsersFile = t.type({
 })
 /** The users file. */
 export type ToriiUsersFile = t.TypeOf<typeof ToriiUsersFile>
-
-/** Validates and writes a users file; an invalid one is an error naming the bad paths, and nothing is written. */
-export async function writeToriiFile(path: string, file: ToriiUsersFile): Promise<E.Either<string, void>> {
-  const decoded = ToriiUsersFile.decode(file)
-  if (E.isLeft(decoded)) return E.left(`refusing to write ${path}: ${formatValidationErrors(decoded.left).slice(0, 5).join('; ')}`)
-  await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`)
-  return E.right(undefined)
-}

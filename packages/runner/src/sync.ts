@@ -5,6 +5,7 @@
  */
 import {
   AdaptiveLimiter,
+  ConnectorError,
   defaultRunContext,
   errorToJson,
   syncAccount,
@@ -16,8 +17,8 @@ import {
 } from '@connectors/core'
 import * as E from 'fp-ts/Either'
 import { join } from 'node:path'
-import { AtomicStream, writeFileAtomic, writeToriiFile, type ToriiUser } from './outputs.js'
-import type { StateStore, RememberedUser } from './state.js'
+import { AtomicStream, ToriiUser, writeFileAtomic } from './outputs.js'
+import type { StateStore } from './state.js'
 
 /** One unit of work. */
 export interface SyncUnit {
@@ -77,6 +78,35 @@ function toriiUser(user: User): ToriiUser | undefined {
   }
 }
 
+/** Writes an account's users file from the staged users (streamed, one user at a time), validating each entry. */
+async function writeUsersFile(path: string, users: () => Iterable<User>): Promise<string | undefined> {
+  const file = await AtomicStream.open(path)
+  try {
+    const licenses = new Map<string, Array<{ email: string; licenseStatus: 'active' | 'inactive' }>>()
+    await file.write('{\n  "users": [')
+    let first = true
+    for (const user of users()) {
+      const entry = toriiUser(user)
+      if (entry === undefined) continue
+      if (!ToriiUser.is(entry)) throw new Error(`user ${user.id} does not fit the users file`)
+      await file.write(`${first ? '' : ','}\n    ${JSON.stringify(entry)}`)
+      first = false
+      for (const name of user.licenses) {
+        const holders = licenses.get(name) ?? []
+        holders.push({ email: entry.email, licenseStatus: user.status === 'active' ? 'active' : 'inactive' })
+        licenses.set(name, holders)
+      }
+    }
+    const licenseList = [...licenses].map(([name, holders]) => ({ name, users: holders }))
+    await file.write(`\n  ],\n  "licenses": ${JSON.stringify(licenseList)}\n}\n`)
+    await file.commit()
+    return undefined
+  } catch (error) {
+    await file.abort()
+    return `not written: ${(error as Error).message}`
+  }
+}
+
 async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStream): Promise<Envelope> {
   const startedAt = new Date()
   const counters = { apiCalls: 0, throttled: 0, retries: 0 }
@@ -91,8 +121,12 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
     },
   })
   const counts = { users: 0, groups: 0, memberships: 0, deleted: 0, unmatchedEmail: 0 }
-  const users: User[] = []
+  const unmatched: string[] = []
   const id = unit.connector.id
+  // Users stream into the state store under the unit's name (the account id is known only at the end).
+  const key = `run:${unit.name}`
+  const state = options.state
+  state.beginStaging(id, key)
   const generator = syncAccount(unit.connector, unit.config, ctx)
   let outcome
   for (;;) {
@@ -101,7 +135,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
       next = await generator.next()
     } catch (error) {
       // A connector that throws instead of returning errors is a bug in it; it fails this account only.
-      outcome = { account: '-', complete: false, completedEntities: [], errors: [{ _tag: 'ConnectorError', reason: 'Internal', connector: id, account: unit.name, operation: 'sync', retryable: false, detail: String(error) } as const] }
+      outcome = { account: '-', complete: false, completedEntities: [], errors: [ConnectorError.internal({ connector: id, account: unit.name, operation: 'sync', detail: String(error) })] }
       break
     }
     if (next.done === true) {
@@ -113,49 +147,44 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
     let lines = ''
     for (const data of batch.records as ReadonlyArray<unknown>) lines += `${JSON.stringify({ type: TYPE_OF[batch.entity], connector: id, account: unit.name, data })}\n`
     await records.write(lines)
-    if (batch.entity === 'users') users.push(...(batch.records as ReadonlyArray<User>))
+    if (batch.entity === 'users') {
+      const users = batch.records as ReadonlyArray<User>
+      for (const u of users) if (u.email === undefined) unmatched.push(u.username)
+      state.stage(id, key, users.map((u) => ({ id: u.id, username: u.username, email: u.email ?? null, record: JSON.stringify(u) })))
+    }
   }
   const account = outcome.account === '-' ? unit.name : outcome.account
   let dropGuard: Envelope['dropGuard']
   let usersFile: string | undefined
-  const deleted: User[] = []
   if (outcome.complete) {
-    const previous = options.state.snapshot(id, account)
-    const current = new Set(users.map((u) => u.id))
-    const vanished = previous.filter((p) => !current.has(p.id))
-    const share = previous.length === 0 ? 0 : vanished.length / previous.length
+    const previous = state.snapshotSize(id, account)
+    const vanished = state.vanished(id, key, account)
+    const share = previous === 0 ? 0 : vanished.length / previous
     if (share > options.dropThreshold && !options.acceptDrop) {
-      dropGuard = { previous: previous.length, current: users.length, share: Math.round(share * 1000) / 1000, threshold: options.dropThreshold }
+      dropGuard = { previous, current: counts.users, share: Math.round(share * 1000) / 1000, threshold: options.dropThreshold }
       options.logger.warn({ connector: id, account, ...dropGuard }, 'held back: the sync dropped more users than the threshold; rerun with --accept-drop to apply')
+      usersFile = 'not written: held back by the drop guard'
     } else {
-      for (const p of vanished) deleted.push({ ...(JSON.parse(p.record) as User), status: 'deleted' })
+      const deleted = vanished.map((p): User => ({ ...(JSON.parse(p.record) as User), status: 'deleted' }))
       let lines = ''
       for (const data of deleted) lines += `${JSON.stringify({ type: 'user', connector: id, account: unit.name, data })}\n`
       await records.write(lines)
-      const remembered: RememberedUser[] = users.map((u) => ({ id: u.id, username: u.username, email: u.email ?? null, record: JSON.stringify(u) }))
-      options.state.replaceSnapshot(id, account, remembered)
+      for (const u of deleted) if (u.email === undefined) unmatched.push(u.username)
       counts.deleted = deleted.length
+      const path = join(options.out, 'torii', id, `${account}.json`)
+      const staged = function* () {
+        for (const row of state.staged(id, key)) yield JSON.parse(row.record) as User
+        yield* deleted
+      }
+      usersFile = (await writeUsersFile(path, staged)) ?? path
+      state.commitStaging(id, key, account)
     }
-  }
-  const all = [...users, ...deleted]
-  const unmatched = all.filter((u) => u.email === undefined).map((u) => u.username)
+  } else usersFile = 'not written: the sync was incomplete'
+  state.dropStaging(id, key)
   counts.unmatchedEmail = unmatched.length
-  if (outcome.complete && dropGuard === undefined) {
-    const toriiUsers = all.flatMap((u) => toriiUser(u) ?? [])
-    const licenseNames = [...new Set(all.flatMap((u) => u.licenses))]
-    const path = join(options.out, 'torii', id, `${account}.json`)
-    const written = await writeToriiFile(path, {
-      users: toriiUsers,
-      licenses: licenseNames.map((name) => ({
-        name,
-        users: all.filter((u) => u.email !== undefined && u.licenses.includes(name)).map((u) => ({ email: u.email as string, licenseStatus: u.status === 'active' ? ('active' as const) : ('inactive' as const) })),
-      })),
-    })
-    usersFile = E.isRight(written) ? path : written.left
-  } else usersFile = dropGuard !== undefined ? 'not written: held back by the drop guard' : 'not written: the sync was incomplete'
   const finishedAt = new Date()
   const status: Envelope['status'] = outcome.complete && dropGuard === undefined ? 'ok' : outcome.completedEntities.length === 0 ? 'failed' : 'partial'
-  options.state.record({ connector: id, account, status, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), users: counts.users, deleted: counts.deleted, heldBack: dropGuard !== undefined })
+  state.record({ connector: id, account, status, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), users: counts.users, deleted: counts.deleted, heldBack: dropGuard !== undefined })
   return {
     connector: id,
     account,

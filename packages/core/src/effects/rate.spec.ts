@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { AdaptiveRateLimiter } from './rate.js'
+
+function clock() {
+  let t = 0
+  const waits: number[] = []
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      waits.push(ms)
+      t += ms
+    },
+    advance: (ms: number) => void (t += ms),
+    waits,
+  }
+}
+
+describe('AdaptiveRateLimiter', () => {
+  it('does not pace until the first throttle', async () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep })
+    for (let i = 0; i < 100; i++) await limiter.acquire()
+    expect(c.waits).toEqual([])
+    expect(limiter.currentRate).toBe(Number.POSITIVE_INFINITY)
+  })
+
+  it('paces to what the upstream granted in the last second, then probes upward', async () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0.1 })
+    for (let i = 0; i < 20; i++) {
+      limiter.succeeded()
+      c.advance(10)
+    }
+    limiter.throttled()
+    expect(limiter.currentRate).toBe(20)
+    await limiter.acquire()
+    await limiter.acquire()
+    expect(c.waits[0]).toBeCloseTo(50, 5)
+    limiter.succeeded()
+    expect(limiter.currentRate).toBeCloseTo(22, 5)
+  })
+
+  it('decreases once per cooldown and never below minRate', () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, minRate: 2, cooldownMs: 100 })
+    limiter.throttled()
+    expect(limiter.currentRate).toBe(2)
+    for (let i = 0; i < 10; i++) limiter.succeeded()
+    const before = limiter.currentRate
+    limiter.throttled()
+    expect(limiter.currentRate).toBe(before)
+    c.advance(100)
+    limiter.throttled()
+    expect(limiter.currentRate).toBeLessThan(before)
+    expect(limiter.currentRate).toBeGreaterThanOrEqual(2)
+  })
+})

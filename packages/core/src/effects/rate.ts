@@ -1,0 +1,78 @@
+/**
+ * An adaptive request rate: unpaced until the upstream first throttles, then paced to what it actually granted
+ * (the successes of the last second), probing upward a little with every success. Upstream limits such as
+ * IAM's are unpublished and per account: the client learns them rather than assuming a number.
+ * @module
+ */
+
+/** Options for {@link AdaptiveRateLimiter}. */
+export interface AdaptiveRateOptions {
+  /** Never pace below this many requests per second. Default 1. */
+  readonly minRate?: number
+  /** Growth of the rate per success, once paced (0.02 = +2%). */
+  readonly growth?: number
+  /** Further throttles within this many ms of a decrease do not decrease again. Default 250. */
+  readonly cooldownMs?: number
+  readonly now?: () => number
+  readonly sleep?: (ms: number) => Promise<void>
+}
+
+const WINDOW_MS = 1000
+
+/** Paces requests to a rate learned from throttling. Call {@link acquire} before each request. */
+export class AdaptiveRateLimiter {
+  private rate = Number.POSITIVE_INFINITY
+  private nextSlot = 0
+  private lastDecrease = Number.NEGATIVE_INFINITY
+  private readonly recent: number[] = []
+  private readonly minRate: number
+  private readonly growth: number
+  private readonly cooldownMs: number
+  private readonly now: () => number
+  private readonly sleep: (ms: number) => Promise<void>
+
+  constructor(options: AdaptiveRateOptions = {}) {
+    this.minRate = options.minRate ?? 1
+    this.growth = options.growth ?? 0.02
+    this.cooldownMs = options.cooldownMs ?? 250
+    this.now = options.now ?? (() => performance.now())
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+  }
+
+  /** The rate in force (requests/s); `Infinity` until the first throttle. */
+  get currentRate(): number {
+    return this.rate
+  }
+
+  /** Waits for this request's slot. */
+  async acquire(): Promise<void> {
+    if (!Number.isFinite(this.rate)) return
+    const now = this.now()
+    const slot = Math.max(now, this.nextSlot)
+    this.nextSlot = slot + 1000 / this.rate
+    if (slot > now) await this.sleep(slot - now)
+  }
+
+  private prune(now: number): void {
+    while (this.recent.length > 0 && (this.recent[0] as number) <= now - WINDOW_MS) this.recent.shift()
+  }
+
+  /** Reports a success: counted for the estimate; a paced rate probes upward. */
+  succeeded(): void {
+    const now = this.now()
+    this.recent.push(now)
+    this.prune(now)
+    if (Number.isFinite(this.rate)) this.rate *= 1 + this.growth
+  }
+
+  /** Reports a throttle: pace to the successes of the last second (once per cooldown). */
+  throttled(): void {
+    const now = this.now()
+    if (now - this.lastDecrease < this.cooldownMs) return
+    this.lastDecrease = now
+    this.prune(now)
+    const granted = this.recent.length
+    this.rate = Math.max(this.minRate, Number.isFinite(this.rate) ? Math.min(granted, this.rate * 0.9) || this.rate / 2 : granted)
+    this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate)
+  }
+}

@@ -7,14 +7,12 @@ import { AdaptiveLimiter, AdaptiveRateLimiter, ConnectorError, defaultRetryPolic
 import { IAMClient } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { defaultProvider } from '@aws-sdk/credential-provider-node'
-import { NodeHttpHandler } from '@smithy/node-http-handler'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types'
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
-import { Agent } from 'node:http'
-import { Agent as HttpsAgent } from 'node:https'
 import { defaultRegion, defaultRoleSessionName, parseRoleArn, type AwsIamConfig } from './config.js'
 import { translateAwsError, type Phase } from './errors.js'
+import { BoundedHttpHandler } from './http-handler.js'
 import { manifest, permissionPolicy } from './manifest.js'
 import { ConnectorRetryStrategy } from './retry-strategy.js'
 
@@ -31,7 +29,7 @@ export interface AwsIamDeps {
   readonly retryPolicy?: RetryPolicy
   /** GetGroup concurrency per account: starting and maximum bound (adapts to throttling in between). */
   readonly concurrency?: { readonly initial: number; readonly max: number }
-  /** Per-request timeout, in ms (default 20 s); a stalled response becomes a retryable `Transient`. */
+  /** Per-request timeout, in ms (default 20 s; the config's `requestTimeoutMs` wins); a stalled response becomes a retryable `Transient`. */
   readonly requestTimeoutMs?: number
   readonly random?: () => number
 }
@@ -82,16 +80,6 @@ function attemptMiddleware<I extends object, O extends object>(ctx: RunContext, 
   }
 }
 
-/** The clients' shared transport: keep-alive sockets, bounded timeouts. */
-function requestHandler(deps: AwsIamDeps): NodeHttpHandler {
-  const agentOptions = { keepAlive: true, maxSockets: 64 }
-  return new NodeHttpHandler({
-    connectionTimeout: 5_000,
-    requestTimeout: deps.requestTimeoutMs ?? 20_000,
-    httpAgent: new Agent(agentOptions),
-    httpsAgent: new HttpsAgent(agentOptions),
-  })
-}
 
 /** AssumeRole with ExternalId and the least-privilege session policy; then a refreshing IAM session. */
 export function authenticate(deps: AwsIamDeps) {
@@ -105,7 +93,7 @@ export function authenticate(deps: AwsIamDeps) {
       const limiter = new AdaptiveLimiter({ initial: deps.concurrency?.initial ?? 4, max: deps.concurrency?.max ?? 16 })
       // IAM's limits are per calling account: one pacer per session paces every IAM call of this account.
       const rate = new AdaptiveRateLimiter()
-      const handler = requestHandler(deps)
+      const handler = new BoundedHttpHandler({ requestTimeoutMs: config.requestTimeoutMs ?? deps.requestTimeoutMs ?? 20_000 })
       const retryStrategy = (service: string, phase: Phase) =>
         new ConnectorRetryStrategy(policy, {
           classify: (thrown) => translateAwsError(thrown, scopeOf(accountId, service), phase, config.roleArn),

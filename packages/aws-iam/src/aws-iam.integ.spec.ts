@@ -162,3 +162,68 @@ describe('aws-iam against the sandbox', () => {
     expect(Object.values(s.stats().faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
   })
 })
+
+describe('aws-iam against hostile upstream data', () => {
+  const hostile = async (h: NonNullable<Faults['hostile']>) => {
+    const s = await sandboxWith({ hostile: h })
+    const started = Date.now()
+    const { outcome } = await runSync(connector, sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID))
+    return { outcome, ms: Date.now() - started }
+  }
+
+  it('refuses a 50 MB response without buffering it', async () => {
+    const { outcome, ms } = await hostile('hugeResponse')
+    expect(outcome.errors[0]).toMatchObject({ reason: 'Upstream', detail: expect.stringContaining('exceeds the 16777216-byte cap') })
+    expect(ms).toBeLessThan(15_000)
+  })
+
+  it('does not expand XML entities, and refuses the nameless user they leave', async () => {
+    const { outcome } = await hostile('entityBomb')
+    expect(outcome.errors.map((e) => e.reason)).toContain('Upstream')
+    expect(outcome.errors.find((e) => e.operation === 'iam:ListUsers')?.detail).toMatch(/ListUsers returned a user IAM could not have/)
+  })
+
+  it('stops a marker that repeats, and an endless pagination, with a clear Upstream error', async () => {
+    const repeat = await hostile('repeatMarker')
+    expect(repeat.outcome.errors[0]).toMatchObject({ reason: 'Upstream', detail: expect.stringContaining('a second time') })
+    const endless = await hostile('endlessMarker')
+    expect(endless.outcome.errors.map((e) => e.detail)).toEqual([expect.stringContaining('did not end after 1000 pages'), expect.stringContaining('listed user user0001')])
+    expect(endless.ms).toBeLessThan(20_000)
+  }, 30_000)
+
+  it('maps usernames at the 64-character limit with every allowed symbol, and XML specials in paths', async () => {
+    const seed = fixtureSeed()
+    const account = seed.accounts[0] as (typeof seed.accounts)[0]
+    const names = ['a'.repeat(64), 'Zz09_+=,.@-', `${'+=,.@-_'.repeat(9)}x`]
+    account.users = names.map((name, i) => ({ name, path: i === 1 ? '/a&b/<c>/"d"/' : '/', createDate: '2020-01-01T00:00:00Z' }))
+    account.groups = [{ name: 'g&<>"', members: names }]
+    const s = await startSandbox({ seed })
+    sandboxes.push(s)
+    const { outcome, records } = await runSync(connector, sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID))
+    expect(outcome.errors).toEqual([])
+    expect((records('users') as Array<User & { path: string }>).map((u) => [u.username, u.path, u.roles])).toEqual([
+      [names[0], '/', ['g&<>"']],
+      [names[1], '/a&b/<c>/"d"/', ['g&<>"']],
+      [names[2], '/', ['g&<>"']],
+    ])
+  })
+
+  it('cannot call anything beyond its manifest, even when the role allows iam:*', async () => {
+    const s = await sandboxWith()
+    const wide = sandboxConfig(s.endpoint, `arn:aws:iam::${ACCOUNT}:role/platform/Wide`, EXTERNAL_ID)
+    const decoded = connector.config.decode(wide)
+    if (decoded._tag === 'Left') throw new Error('bad config')
+    const session = await connector.auth(decoded.right, defaultRunContext())()
+    if (session._tag === 'Left') throw new Error(errorMessage(session.left))
+    const { ListRolesCommand } = await import('@aws-sdk/client-iam')
+    const denied = await session.right
+      .iam()
+      .send(new ListRolesCommand({}))
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      )
+    expect(denied?.message).toMatch(/not authorized to perform: iam:ListRoles .* because no session policy allows the iam:ListRoles action$/)
+    expect(s.stats().notes).toEqual({ assumeRoleWithExternalId: 1 })
+  })
+})

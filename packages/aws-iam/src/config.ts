@@ -87,6 +87,7 @@ const ConfigFields = t.intersection([
     sessionDurationSeconds: boundedInt('SessionDurationSeconds', 900, 43200, 'AssumeRole DurationSeconds (default 3600).'),
     email: EmailRule,
     endpoints: t.partial({ sts: EndpointUrl, iam: EndpointUrl }),
+    requestTimeoutMs: boundedInt('RequestTimeoutMs', 1_000, 120_000, 'Per-request timeout (default 20000); a stalled response is retried.'),
   }),
 ])
 

@@ -60,6 +60,7 @@ export function translateAwsError(thrown: unknown, scope: ErrorScope, phase: Pha
       fix: 'provide credentials through the AWS default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, SSO or an instance role',
     })
   }
+  if (name === 'ResponseTooLarge') return ConnectorError.upstream({ ...scope, detail: `AWS sent ${message}; refusing to buffer it` })
   if (THROTTLING.has(name)) return ConnectorError.throttled({ ...scope, detail: `AWS throttled the call (${name}: ${message})` })
   if (EXPIRED.has(name)) {
     return ConnectorError.authFailed({ ...scope, detail: 'the session credentials expired', retryable: true, fix: 'the connector refreshes them; if this persists, check the host clock' })

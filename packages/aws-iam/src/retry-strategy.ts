@@ -3,7 +3,7 @@
  * paginators keep their position across retries while backoff, retry decisions and throttle signals are ours:
  * full-jitter exponential backoff, only retryable `ConnectorError`s, throttles shrink the account's concurrency.
  */
-import { backoffDelay, type ConnectorError, type RetryPolicy } from '@connectors/core'
+import { attemptsFor, backoffDelay, type ConnectorError, type RetryPolicy } from '@connectors/core'
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types'
 import { isExpiredToken } from './errors.js'
 
@@ -36,7 +36,7 @@ export class ConnectorRetryStrategy implements RetryStrategyV2 {
     this.hooks.onError(error)
     const retries = previous.getRetryCount()
     // An expired session cannot be fixed by re-sending the same identity: the fetcher renews the session instead.
-    if (!error.retryable || isExpiredToken(info.error) || retries + 1 >= this.policy.maxAttempts) throw info.error
+    if (!error.retryable || isExpiredToken(info.error) || retries + 1 >= attemptsFor(this.policy, error.reason)) throw info.error
     const hintMs = info.retryAfterHint !== undefined ? Math.max(0, info.retryAfterHint.getTime() - Date.now()) : undefined
     const delay = backoffDelay(this.policy, retries, this.hooks.random, hintMs)
     this.hooks.onRetry(error, retries + 1, delay)

@@ -18,7 +18,7 @@ export function sandboxConfig(endpoint: string, roleArn: string, externalId: str
 export function sandboxConnector(keys: SandboxKeys, deps: AwsIamDeps = {}) {
   return createAwsIamConnector({
     baseCredentials: async () => keys,
-    retryPolicy: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 100 },
+    retryPolicy: { maxAttempts: 10, maxThrottledAttempts: 30, baseDelayMs: 5, maxDelayMs: 100 },
     requestTimeoutMs: 2_000,
     ...deps,
   })

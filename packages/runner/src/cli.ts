@@ -6,7 +6,7 @@ import { defaultRunContext, errorMessage, toJsonSchema, type AnyConnector, type 
 import { Command, InvalidArgumentError } from 'commander'
 import * as E from 'fp-ts/Either'
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { generatedFiles, staleFiles, writeGenerated } from './capabilities.js'
 import { discoverConnectors, workspaceRoot } from './discover.js'
 import { ConnectorLoadError, loadConnector } from './load.js'
@@ -136,8 +136,8 @@ export function createProgram(io: Io): { run: (argv: ReadonlyArray<string>) => P
       const logger = createLogger(program.opts<{ logLevel: string }>().logLevel)
       const config = await runConfig(opts.config, io)
       const units = await unitsOf(config, io)
-      const out = join(io.cwd, opts.out ?? config.out ?? 'out')
-      const state = new StateStore(join(io.cwd, opts.state ?? config.state ?? '.connectors/state.db'))
+      const out = resolve(io.cwd, opts.out ?? config.out ?? 'out')
+      const state = new StateStore(resolve(io.cwd, opts.state ?? config.state ?? '.connectors/state.db'))
       const progress = io.isTty ? createProgress(units, io.err) : undefined
       try {
         const { envelopes, elapsedMs } = await runSync(units, {

@@ -33,6 +33,11 @@ export const Faults = t.partial(
     shortPageSize: t.number,
     /** Issued sessions really expire after this many seconds (while advertising the requested duration). */
     sessionLifetimeSeconds: t.number,
+    /**
+     * Hostile listings (ListUsers and ListGroups): a 50 MB response, an XML entity bomb, a fresh marker on every
+     * page forever, or the same marker again and again.
+     */
+    hostile: t.keyof({ hugeResponse: null, entityBomb: null, endlessMarker: null, repeatMarker: null }),
   },
   'Faults',
 )

@@ -13,7 +13,7 @@ import type { Seed } from './seed.js'
 import { parseAuthorization, verifySignature } from './sigv4.js'
 import { SandboxState } from './state.js'
 import { StatsRecorder, type SandboxStats } from './stats.js'
-import { errorXml, successXml, type Service } from './xml.js'
+import { errorXml, namespaces, successXml, type Service } from './xml.js'
 
 /** Options for {@link startSandbox}. */
 export interface SandboxOptions {
@@ -59,6 +59,21 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })
+}
+
+/** A syntactically valid listing of about 50 MB (one absurd user name). */
+function hugeXml(service: Service, action: string): string {
+  const element = action === 'ListUsers' ? 'Users' : 'Groups'
+  const name = action === 'ListUsers' ? 'UserName' : 'GroupName'
+  return `<${action}Response xmlns="${namespaces[service]}"><${action}Result><IsTruncated>false</IsTruncated><${element}><member><${name}>${'x'.repeat(50 * 1024 * 1024)}</${name}></member></${element}></${action}Result></${action}Response>`
+}
+
+/** The "billion laughs": nested entity definitions that expand exponentially in a parser that expands them. */
+function entityBombXml(service: Service, action: string): string {
+  const defs = ['<!ENTITY lol0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`)].join('')
+  const element = action === 'ListUsers' ? 'Users' : 'Groups'
+  const name = action === 'ListUsers' ? 'UserName' : 'GroupName'
+  return `<?xml version="1.0"?><!DOCTYPE lolz [${defs}]><${action}Response xmlns="${namespaces[service]}"><${action}Result><IsTruncated>false</IsTruncated><${element}><member><${name}>&lol9;</${name}><UserId>AIDABOMB</UserId><GroupId>AGPABOMB</GroupId></member></${element}></${action}Result></${action}Response>`
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -129,6 +144,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (op === undefined || version !== apiVersions[service]) {
       return fail(AwsErrors.invalidAction(`Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`), resolved.caller.account, action)
     }
+    if (action === 'AssumeRole') stats.note(params.has('ExternalId') ? 'assumeRoleWithExternalId' : 'assumeRoleWithoutExternalId')
     const base = { caller: resolved.caller, state, params, now: now() }
     const account = op.accountOf?.(base) ?? resolved.caller.account
     const ctx: OperationContext = { ...base, faults: injector.settingsFor(account) }
@@ -175,6 +191,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await sleep(decision.ms)
       req.socket.destroy()
       return
+    }
+    if (status === 200 && ctx.faults.hostile !== undefined && (action === 'ListUsers' || action === 'ListGroups')) {
+      if (ctx.faults.hostile === 'hugeResponse') xml = hugeXml(service, action)
+      else if (ctx.faults.hostile === 'entityBomb') xml = entityBombXml(service, action)
+      if (ctx.faults.hostile === 'hugeResponse' || ctx.faults.hostile === 'entityBomb') stats.fault(ctx.faults.hostile)
     }
     if (decision.kind === 'malformed') {
       stats.fault('malformed')

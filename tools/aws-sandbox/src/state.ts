@@ -55,6 +55,8 @@ export interface SessionEntity {
   readonly sessionName: string
   readonly assumedRoleArn: string
   readonly sessionPolicy?: PolicyDocument
+  /** Whether the AssumeRole call that issued it presented an ExternalId. */
+  readonly externalIdPresented: boolean
   /** When the credentials really stop working (epoch ms). */
   readonly expiresAt: number
 }

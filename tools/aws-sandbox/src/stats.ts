@@ -5,10 +5,14 @@ export interface SandboxStats {
   /** Every request, by account, action and outcome (`ok` or the error code / fault). */
   readonly requests: ReadonlyArray<{ readonly account: string; readonly action: string; readonly outcome: string; readonly count: number }>
   readonly totalRequests: number
+  /** Epoch ms of the first request answered (benchmarks measure client start-up with it). */
+  readonly firstRequestAt?: number
   /** Requests answered `Throttling` (bucket or injected). */
   readonly throttled: number
   /** Faults injected, by kind. */
   readonly faults: Readonly<Record<string, number>>
+  /** Facts security tests assert on, e.g. `assumeRoleWithoutExternalId`, counted. */
+  readonly notes: Readonly<Record<string, number>>
   /** The sandbox's own time per request (excluding injected latency), by action, in ms. */
   readonly overheadMs: Readonly<Record<string, { readonly count: number; readonly median: number; readonly p99: number }>>
 }
@@ -19,10 +23,13 @@ const SAMPLE_CAP = 20_000
 export class StatsRecorder {
   private readonly counts = new Map<string, number>()
   private readonly faultCounts = new Map<string, number>()
+  private readonly noteCounts = new Map<string, number>()
   private readonly samples = new Map<string, number[]>()
   private throttled = 0
+  private firstAt: number | undefined
 
   record(account: string, action: string, outcome: string): void {
+    this.firstAt ??= Date.now()
     const key = `${account}\u0000${action}\u0000${outcome}`
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
     if (outcome === 'Throttling') this.throttled++
@@ -30,6 +37,10 @@ export class StatsRecorder {
 
   fault(kind: string): void {
     this.faultCounts.set(kind, (this.faultCounts.get(kind) ?? 0) + 1)
+  }
+
+  note(what: string): void {
+    this.noteCounts.set(what, (this.noteCounts.get(what) ?? 0) + 1)
   }
 
   overhead(action: string, ms: number): void {
@@ -53,8 +64,10 @@ export class StatsRecorder {
     return {
       requests,
       totalRequests: requests.reduce((n, r) => n + r.count, 0),
+      ...(this.firstAt !== undefined ? { firstRequestAt: this.firstAt } : {}),
       throttled: this.throttled,
       faults: Object.fromEntries(this.faultCounts),
+      notes: Object.fromEntries(this.noteCounts),
       overheadMs,
     }
   }

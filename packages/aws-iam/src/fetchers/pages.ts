@@ -12,6 +12,12 @@ import { isExpiredToken } from '../errors.js'
 /** The page size the connector asks for: IAM's maximum. */
 export const PAGE_SIZE = 1000
 
+/**
+ * A listing longer than this many pages is treated as endless. IAM's quotas (5,000 users, 500 groups per
+ * account) need a handful of pages even at a few items a page.
+ */
+export const MAX_PAGES = 1_000
+
 /** The pagination fields every IAM list output has. */
 export interface IamPage {
   readonly IsTruncated?: boolean | undefined
@@ -56,5 +62,5 @@ export function iamPages<P extends IamPage>(
       }
     }
   }
-  return guardPagination(pages(), (p) => p.Marker, { scope })
+  return guardPagination(pages(), (p) => p.Marker, { scope, maxPages: MAX_PAGES })
 }

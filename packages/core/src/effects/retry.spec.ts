@@ -68,6 +68,13 @@ describe('retrying', () => {
     expect(waits).toHaveLength(4)
   })
 
+  it('allows more attempts for throttles than for other failures', async () => {
+    const throttles = Array.from({ length: 9 }, () => ConnectorError.throttled({ ...scope, detail: 'Rate exceeded' }))
+    const t = failing(throttles, 'ok')
+    expect(await retrying(t.task, { ...policy, maxThrottledAttempts: 10 }, fakeDeps([]))()).toEqual(E.right('ok'))
+    expect(t.calls()).toBe(10)
+  })
+
   it('honours retry-after, and gives up when the hint exceeds the cap', async () => {
     const waits: number[] = []
     const t = failing([ConnectorError.throttled({ ...scope, detail: 'slow down', retryAfterMs: 1_500 })], 'ok')

@@ -15,10 +15,20 @@ export interface RetryPolicy {
   readonly baseDelayMs: number
   /** No single wait exceeds this (a retry-after hint above it is honoured up to it, then we give up). */
   readonly maxDelayMs: number
+  /**
+   * Attempts in all when the failures are throttles (default: `maxAttempts`). Throttling says "later", not
+   * "broken": a storm should slow a sync down, not fail it.
+   */
+  readonly maxThrottledAttempts?: number
 }
 
-/** A sensible default for rate-limited APIs: 8 attempts, 100 ms base, 20 s cap. */
-export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 20_000 }
+/** How many attempts `policy` allows for an error of this reason. */
+export function attemptsFor(policy: RetryPolicy, reason: string): number {
+  return reason === 'Throttled' ? (policy.maxThrottledAttempts ?? policy.maxAttempts) : policy.maxAttempts
+}
+
+/** A sensible default for rate-limited APIs: 8 attempts (24 when throttled), 100 ms base, 20 s cap. */
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, maxThrottledAttempts: 24, baseDelayMs: 100, maxDelayMs: 20_000 }
 
 /**
  * The delay before retry number `retry` (0 for the first retry), with full jitter drawn from `random` (in [0, 1)).
@@ -56,7 +66,7 @@ export function retrying<A>(
   return async () => {
     for (let attempt = 1; ; attempt++) {
       const result = await task()
-      if (E.isRight(result) || !result.left.retryable || attempt >= policy.maxAttempts) return result
+      if (E.isRight(result) || !result.left.retryable || attempt >= attemptsFor(policy, result.left.reason)) return result
       const error = result.left
       const hint = error.reason === 'Throttled' ? error.retryAfterMs : undefined
       if (hint !== undefined && hint > policy.maxDelayMs) return result

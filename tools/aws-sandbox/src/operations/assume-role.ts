@@ -68,6 +68,7 @@ export const assumeRole: Operation = {
       role,
       sessionName,
       assumedRoleArn,
+      externalIdPresented: externalId !== undefined,
       ...(sessionPolicy !== undefined ? { sessionPolicy } : {}),
       expiresAt: ctx.now.getTime() + lifetime * 1000,
     })

@@ -3,10 +3,11 @@ import { assumeRole } from './assume-role.js'
 import { getCallerIdentity } from './get-caller-identity.js'
 import { getGroup } from './get-group.js'
 import { listGroups } from './list-groups.js'
+import { listRoles } from './list-roles.js'
 import { listUsers } from './list-users.js'
 import type { Operation } from './operation.js'
 
-export const operations: ReadonlyArray<Operation> = [assumeRole, getCallerIdentity, listUsers, listGroups, getGroup]
+export const operations: ReadonlyArray<Operation> = [assumeRole, getCallerIdentity, listUsers, listGroups, getGroup, listRoles]
 
 /** The API versions of the services. */
 export const apiVersions = { iam: '2010-05-08', sts: '2011-06-15' } as const

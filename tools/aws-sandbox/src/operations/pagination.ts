@@ -12,8 +12,9 @@ export interface PageOf<A> {
   readonly Marker?: string
 }
 
-function encodeMarker(listing: string, index: number): string {
-  return Buffer.from(JSON.stringify({ l: listing, i: index })).toString('base64url')
+/** An opaque marker for position `index` of `listing` (`nonce` makes otherwise equal markers differ). */
+export function encodeMarker(listing: string, index: number, nonce?: number): string {
+  return Buffer.from(JSON.stringify({ l: listing, i: index, ...(nonce !== undefined ? { n: nonce } : {}) })).toString('base64url')
 }
 
 function decodeMarker(marker: string, listing: string): number | undefined {

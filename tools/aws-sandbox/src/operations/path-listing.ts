@@ -2,7 +2,9 @@ import { isAwsError } from '../aws-error.js'
 import type { AccountState } from '../state.js'
 import type { XmlObject } from '../xml.js'
 import type { Operation } from './operation.js'
-import { pageOf } from './pagination.js'
+import { encodeMarker, pageOf } from './pagination.js'
+
+let nonce = 0
 
 /**
  * An IAM `List*` operation over one kind of entity with `PathPrefix`, `Marker` and `MaxItems`
@@ -27,9 +29,14 @@ export function pathListing<A extends { readonly Path: string }>(spec: {
       const account = ctx.state.accounts.get(ctx.caller.account)
       const all = account === undefined ? [] : spec.items(account)
       const selected = prefix === '/' ? all : all.filter((item) => item.Path.startsWith(prefix))
-      const page = pageOf(selected, ctx.params, `${spec.arnKind}:${ctx.caller.account}:${prefix}`, ctx.faults.shortPageSize)
+      const listing = `${spec.arnKind}:${ctx.caller.account}:${prefix}`
+      const page = pageOf(selected, ctx.params, listing, ctx.faults.shortPageSize)
       if (isAwsError(page)) return page
-      return { [spec.element]: page.items.map(spec.toXml), IsTruncated: page.IsTruncated, Marker: page.Marker }
+      const items = page.items.map(spec.toXml)
+      // Hostile pagination: never-ending fresh markers, or the same marker for ever.
+      if (ctx.faults.hostile === 'endlessMarker') return { [spec.element]: items, IsTruncated: true, Marker: encodeMarker(listing, 1, ++nonce) }
+      if (ctx.faults.hostile === 'repeatMarker') return { [spec.element]: items, IsTruncated: true, Marker: encodeMarker(listing, 1) }
+      return { [spec.element]: items, IsTruncated: page.IsTruncated, Marker: page.Marker }
     },
   }
 }

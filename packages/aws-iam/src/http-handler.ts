@@ -1,0 +1,48 @@
+/**
+ * The connector's HTTP transport: the SDK's Node handler with keep-alive and timeouts, plus a cap on response
+ * size, so a hostile or broken endpoint cannot make the connector buffer without bound.
+ */
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+import type { HttpHandlerOptions, HttpResponse } from '@smithy/types'
+import { Agent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
+import { Transform, type Readable } from 'node:stream'
+
+/** Responses above this many bytes are refused (a full 1,000-user IAM page is about 300 KB). */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+const tooLarge = (bytes: number, max: number) =>
+  Object.assign(new Error(`the response (${bytes > max ? `over ${max}` : bytes} bytes) exceeds the ${max}-byte cap`), { name: 'ResponseTooLarge' })
+
+/** A NodeHttpHandler that refuses oversized responses, by Content-Length or as the bytes arrive. */
+export class BoundedHttpHandler extends NodeHttpHandler {
+  constructor(
+    options: { readonly requestTimeoutMs: number; readonly connectionTimeoutMs?: number },
+    private readonly maxBytes = MAX_RESPONSE_BYTES,
+  ) {
+    const agent = { keepAlive: true, maxSockets: 64 }
+    super({ connectionTimeout: options.connectionTimeoutMs ?? 5_000, requestTimeout: options.requestTimeoutMs, httpAgent: new Agent(agent), httpsAgent: new HttpsAgent(agent) })
+  }
+
+  override async handle(request: Parameters<NodeHttpHandler['handle']>[0], options?: HttpHandlerOptions): Promise<{ response: HttpResponse }> {
+    const { response } = await super.handle(request, options)
+    const max = this.maxBytes
+    const declared = Number(response.headers['content-length'] ?? Number.NaN)
+    const body = response.body as Readable
+    if (declared > max) {
+      body.destroy()
+      throw tooLarge(declared, max)
+    }
+    let seen = 0
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        seen += chunk.length
+        if (seen > max) done(tooLarge(seen, max))
+        else done(null, chunk)
+      },
+    })
+    body.on('error', (e) => counter.destroy(e))
+    response.body = body.pipe(counter)
+    return { response }
+  }
+}

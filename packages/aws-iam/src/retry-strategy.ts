@@ -18,6 +18,9 @@ export interface RetryHooks {
   readonly random: () => number
 }
 
+/** The longest wait before retrying a throttled call (the pacer does the rest). */
+export const THROTTLE_MAX_DELAY_MS = 1_000
+
 const token = (count: number, delay: number): RetryToken => ({ getRetryCount: () => count, getRetryDelay: () => delay })
 
 /** The SDK retry strategy backed by a core {@link RetryPolicy}. */
@@ -38,7 +41,9 @@ export class ConnectorRetryStrategy implements RetryStrategyV2 {
     // An expired session cannot be fixed by re-sending the same identity: the fetcher renews the session instead.
     if (!error.retryable || isExpiredToken(info.error) || retries + 1 >= attemptsFor(this.policy, error.reason)) throw info.error
     const hintMs = info.retryAfterHint !== undefined ? Math.max(0, info.retryAfterHint.getTime() - Date.now()) : undefined
-    const delay = backoffDelay(this.policy, retries, this.hooks.random, hintMs)
+    // Throttled calls are paced by the account's rate limiter already: their backoff stays short.
+    const policy = error.reason === 'Throttled' ? { ...this.policy, maxDelayMs: Math.min(this.policy.maxDelayMs, THROTTLE_MAX_DELAY_MS) } : this.policy
+    const delay = backoffDelay(policy, retries, this.hooks.random, hintMs)
     this.hooks.onRetry(error, retries + 1, delay)
     return token(retries + 1, delay)
   }

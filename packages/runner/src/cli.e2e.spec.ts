@@ -1,6 +1,7 @@
-import { allowPolicy, generateOrganization, sandboxDelegator, startSandbox, type Sandbox, type Seed } from '@connectors/aws-sandbox'
+import { allowPolicy, delegatorEnv, generateOrganization, startSandbox, type Sandbox, type Seed } from '@connectors/aws-sandbox'
+import { allBytesUnder } from '@connectors/aws-sandbox/testing'
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -38,17 +39,7 @@ async function cli(dir: string, args: string[], env: Record<string, string> = {}
       [CLI, ...args],
       {
         cwd: dir,
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          HOME: dir,
-          AWS_ACCESS_KEY_ID: sandboxDelegator.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: sandboxDelegator.secretAccessKey,
-          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-          AWS_CONFIG_FILE: '/nonexistent',
-          AWS_EC2_METADATA_DISABLED: 'true',
-          E2E_EXTERNAL_ID: EXTERNAL_ID,
-          ...env,
-        },
+        env: delegatorEnv({ HOME: dir, E2E_EXTERNAL_ID: EXTERNAL_ID, ...env }),
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
@@ -88,16 +79,7 @@ const linesOf = async (dir: string): Promise<Line[]> =>
     .map((l) => JSON.parse(l) as Line)
 
 async function allBytes(dir: string, run: Run): Promise<string> {
-  let text = run.stdout + run.stderr
-  const walk = async (d: string): Promise<void> => {
-    for (const entry of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, entry.name)
-      if (entry.isDirectory()) await walk(p)
-      else text += await readFile(p, 'latin1')
-    }
-  }
-  await walk(join(dir, 'out'))
-  return text
+  return run.stdout + run.stderr + (await allBytesUnder(join(dir, 'out')))
 }
 
 describe('connectors sync (the CLI, as a process, against the sandbox)', () => {

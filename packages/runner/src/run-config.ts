@@ -55,6 +55,11 @@ export async function loadRunConfig(file: string, env: Readonly<Record<string, s
   } catch (e) {
     return E.left(`cannot read run config ${file}: ${(e as Error).message}`)
   }
+  return parseRunConfig(text, file, env)
+}
+
+/** Parses (JSON, or YAML for a `.yaml`/`.yml` name), substitutes and validates run config text. Never throws. */
+export function parseRunConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>>): E.Either<string, RunConfig> {
   let raw: unknown
   try {
     raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)

@@ -6,11 +6,9 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 
-/** A user as remembered from the last complete sync. */
+/** A user as remembered from the last complete sync: its id and its canonical record (JSON). */
 export interface RememberedUser {
   readonly id: string
-  readonly username: string
-  readonly email: string | null
   readonly record: string
 }
 
@@ -34,47 +32,26 @@ export class StateStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
     this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
+    // WAL with NORMAL sync: every commit stays atomic; only the last commits may be lost on power failure.
+    this.db.pragma('synchronous = NORMAL')
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS snapshot (
-        connector TEXT NOT NULL, account TEXT NOT NULL, user_id TEXT NOT NULL,
-        username TEXT NOT NULL, email TEXT, record TEXT NOT NULL,
-        PRIMARY KEY (connector, account, user_id));
-      CREATE TABLE IF NOT EXISTS staging (
-        connector TEXT NOT NULL, account TEXT NOT NULL, user_id TEXT NOT NULL,
-        username TEXT NOT NULL, email TEXT, record TEXT NOT NULL,
-        PRIMARY KEY (connector, account, user_id));
+        connector TEXT NOT NULL, account TEXT NOT NULL, user_id TEXT NOT NULL, record TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS snapshot_account ON snapshot (connector, account);
       CREATE TABLE IF NOT EXISTS history (
         id INTEGER PRIMARY KEY AUTOINCREMENT, connector TEXT NOT NULL, account TEXT NOT NULL, status TEXT NOT NULL,
         started_at TEXT NOT NULL, finished_at TEXT NOT NULL, users INTEGER NOT NULL, deleted INTEGER NOT NULL,
         held_back INTEGER NOT NULL);`)
   }
 
-  /** The users of the last complete sync of an account. */
-  snapshot(connector: string, account: string): RememberedUser[] {
-    return this.db
-      .prepare('SELECT user_id AS id, username, email, record FROM snapshot WHERE connector = ? AND account = ? ORDER BY rowid')
-      .all(connector, account) as RememberedUser[]
+  /** How many users the account's last complete snapshot holds. */
+  snapshotSize(connector: string, account: string): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM snapshot WHERE connector = ? AND account = ?').get(connector, account) as { n: number }).n
   }
 
-  /** Starts collecting an account's users for this sync (users stream to disk, not memory). */
-  beginStaging(connector: string, account: string): void {
-    this.db.prepare('DELETE FROM staging WHERE connector = ? AND account = ?').run(connector, account)
-  }
-
-  /** Adds a page of users to the account's staging area, in one transaction. */
-  stage(connector: string, account: string, users: ReadonlyArray<RememberedUser>): void {
-    const insert = this.db.prepare('INSERT OR REPLACE INTO staging (connector, account, user_id, username, email, record) VALUES (?, ?, ?, ?, ?, ?)')
-    this.db.transaction(() => {
-      for (const u of users) insert.run(connector, account, u.id, u.username, u.email, u.record)
-    })()
-  }
-
-  /**
-   * Staged users, in arrival order, read a page at a time: no cursor stays open while the caller awaits, so
-   * other accounts keep writing to the same connection meanwhile.
-   */
-  *staged(connector: string, account: string, pageSize = 1000): IterableIterator<RememberedUser> {
-    const page = this.db.prepare('SELECT rowid AS r, user_id AS id, username, email, record FROM staging WHERE connector = ? AND account = ? AND rowid > ? ORDER BY rowid LIMIT ?')
+  /** The account's last complete snapshot, a page at a time (no cursor stays open across the caller's awaits). */
+  *snapshotRows(connector: string, account: string, pageSize = 5000): IterableIterator<RememberedUser> {
+    const page = this.db.prepare('SELECT rowid AS r, user_id AS id, record FROM snapshot WHERE connector = ? AND account = ? AND rowid > ? ORDER BY rowid LIMIT ?')
     let after = 0
     for (;;) {
       const rows = page.all(connector, account, after, pageSize) as Array<RememberedUser & { r: number }>
@@ -84,37 +61,13 @@ export class StateStore {
     }
   }
 
-  /** How many users the account's last complete snapshot holds. */
-  snapshotSize(connector: string, account: string): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM snapshot WHERE connector = ? AND account = ?').get(connector, account) as { n: number }).n
-  }
-
-  /** Users of the account's last complete snapshot that the staged sync (under `key`) did not see. */
-  vanished(connector: string, key: string, account: string): RememberedUser[] {
-    return this.db
-      .prepare(
-        `SELECT s.user_id AS id, s.username, s.email, s.record FROM snapshot s
-         WHERE s.connector = ? AND s.account = ?
-           AND NOT EXISTS (SELECT 1 FROM staging t WHERE t.connector = s.connector AND t.account = ? AND t.user_id = s.user_id)
-         ORDER BY s.rowid`,
-      )
-      .all(connector, account, key) as RememberedUser[]
-  }
-
-  /** Makes the users staged under `key` the account's snapshot (after a complete sync), in one transaction. */
-  commitStaging(connector: string, key: string, account: string): void {
+  /** Replaces the account's snapshot with `users` (after a complete sync), in one transaction. */
+  replaceSnapshot(connector: string, account: string, users: Iterable<RememberedUser>): void {
+    const insert = this.db.prepare('INSERT INTO snapshot (connector, account, user_id, record) VALUES (?, ?, ?, ?)')
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM snapshot WHERE connector = ? AND account = ?').run(connector, account)
-      this.db
-        .prepare('INSERT INTO snapshot (connector, account, user_id, username, email, record) SELECT connector, ?, user_id, username, email, record FROM staging WHERE connector = ? AND account = ? ORDER BY rowid')
-        .run(account, connector, key)
-      this.db.prepare('DELETE FROM staging WHERE connector = ? AND account = ?').run(connector, key)
+      for (const u of users) insert.run(connector, account, u.id, u.record)
     })()
-  }
-
-  /** Forgets the staged users (after an incomplete or held-back sync). */
-  dropStaging(connector: string, account: string): void {
-    this.beginStaging(connector, account)
   }
 
   record(entry: HistoryEntry): void {

@@ -16,7 +16,9 @@ import {
   type User,
 } from '@connectors/core'
 import * as E from 'fp-ts/Either'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { readLinesSync } from './lines.js'
 import { AtomicStream, ToriiUser, writeFileAtomic } from './outputs.js'
 import type { StateStore } from './state.js'
 
@@ -47,6 +49,8 @@ export interface Envelope {
   /** Where this account's users file went, or why there is none. */
   readonly usersFile?: string
   readonly elapsedMs: number
+  /** Time the runner spent writing this account's records, users file and snapshot, in ms. */
+  readonly processingMs: number
 }
 
 /** Sync options. */
@@ -62,7 +66,6 @@ export interface SyncOptions {
   readonly onProgress?: (unit: SyncUnit, event: SyncEvent | { type: 'done'; envelope: Envelope }) => void
 }
 
-const TYPE_OF: Readonly<Record<keyof RecordOf, string>> = { users: 'user', groups: 'group', memberships: 'membership' }
 
 function toriiUser(user: User): ToriiUser | undefined {
   if (user.email === undefined) return undefined
@@ -78,33 +81,47 @@ function toriiUser(user: User): ToriiUser | undefined {
   }
 }
 
-/** Writes an account's users file from the staged users (streamed, one user at a time), validating each entry. */
-async function writeUsersFile(path: string, users: () => Iterable<User>): Promise<string | undefined> {
+/** License holders by license name, as the users file lists them. */
+type LicenseHolders = Map<string, Array<{ email: string; licenseStatus: 'active' | 'inactive' }>>
+
+function holdLicenses(licenses: LicenseHolders, user: User, email: string): void {
+  for (const name of user.licenses) {
+    const holders = licenses.get(name) ?? []
+    holders.push({ email, licenseStatus: user.status === 'active' ? 'active' : 'inactive' })
+    licenses.set(name, holders)
+  }
+}
+
+/** Writes an account's users file from entries already serialized (streamed from the staging file), atomically. */
+async function writeUsersFile(path: string, entries: () => Iterable<string>, licenses: LicenseHolders): Promise<string | undefined> {
   const file = await AtomicStream.open(path)
   try {
-    const licenses = new Map<string, Array<{ email: string; licenseStatus: 'active' | 'inactive' }>>()
-    await file.write('{\n  "users": [')
+    let chunk = '{\n  "users": ['
     let first = true
-    for (const user of users()) {
-      const entry = toriiUser(user)
-      if (entry === undefined) continue
-      if (!ToriiUser.is(entry)) throw new Error(`user ${user.id} does not fit the users file`)
-      await file.write(`${first ? '' : ','}\n    ${JSON.stringify(entry)}`)
+    for (const entry of entries()) {
+      chunk += `${first ? '' : ','}\n    ${entry}`
       first = false
-      for (const name of user.licenses) {
-        const holders = licenses.get(name) ?? []
-        holders.push({ email: entry.email, licenseStatus: user.status === 'active' ? 'active' : 'inactive' })
-        licenses.set(name, holders)
+      if (chunk.length > 1 << 20) {
+        await file.write(chunk)
+        chunk = ''
       }
     }
-    const licenseList = [...licenses].map(([name, holders]) => ({ name, users: holders }))
-    await file.write(`\n  ],\n  "licenses": ${JSON.stringify(licenseList)}\n}\n`)
+    const licenseList = [...licenses].map(([name, users]) => ({ name, users }))
+    await file.write(`${chunk}\n  ],\n  "licenses": ${JSON.stringify(licenseList)}\n}\n`)
     await file.commit()
     return undefined
   } catch (error) {
     await file.abort()
     return `not written: ${(error as Error).message}`
   }
+}
+
+/** The users-file entry of a user, validated by its codec, serialized; `undefined` without an email. */
+function toriiEntry(user: User): string | undefined {
+  const entry = toriiUser(user)
+  if (entry === undefined) return undefined
+  if (!ToriiUser.is(entry)) throw new Error(`user ${user.id} does not fit the users file`)
+  return JSON.stringify(entry)
 }
 
 async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStream): Promise<Envelope> {
@@ -123,12 +140,22 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
   const counts = { users: 0, groups: 0, memberships: 0, deleted: 0, unmatchedEmail: 0 }
   const unmatched: string[] = []
   const id = unit.connector.id
-  // Users stream into the state store under the unit's name (the account id is known only at the end).
-  const key = `run:${unit.name}`
   const state = options.state
-  state.beginStaging(id, key)
+  // This sync's users go to a staging file beside the outputs (memory holds only their ids), for the snapshot
+  // and the users file once the sync turns out complete.
+  const stagingBase = join(options.out, '.staging', `${id}-${unit.name.replace(/[^\w.-]/g, '_')}`)
+  const stagingPath = `${stagingBase}.users.ndjson`
+  const toriiPath = `${stagingBase}.torii.ndjson`
+  const staging = await AtomicStream.open(stagingPath)
+  const toriiStaging = await AtomicStream.open(toriiPath)
+  const licenses: LicenseHolders = new Map()
+  const seen = new Set<string>()
+  // Each records.ndjson line is {"type","connector","account","data"}; the head is the same for a whole batch.
+  const head = (type: string) => `{"type":"${type}","connector":${JSON.stringify(id)},"account":${JSON.stringify(unit.name)},"data":`
+  const prefix: Readonly<Record<keyof RecordOf | 'user', string>> = { user: head('user'), users: head('user'), groups: head('group'), memberships: head('membership') }
   const generator = syncAccount(unit.connector, unit.config, ctx)
   let outcome
+  let processingMs = 0
   for (;;) {
     let next
     try {
@@ -142,45 +169,85 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
       outcome = next.value
       break
     }
+    const began = performance.now()
     const batch = next.value
     counts[batch.entity] += batch.records.length
     let lines = ''
-    for (const data of batch.records as ReadonlyArray<unknown>) lines += `${JSON.stringify({ type: TYPE_OF[batch.entity], connector: id, account: unit.name, data })}\n`
-    await records.write(lines)
     if (batch.entity === 'users') {
-      const users = batch.records as ReadonlyArray<User>
-      for (const u of users) if (u.email === undefined) unmatched.push(u.username)
-      state.stage(id, key, users.map((u) => ({ id: u.id, username: u.username, email: u.email ?? null, record: JSON.stringify(u) })))
-    }
+      let staged = ''
+      let entries = ''
+      for (const u of batch.records as ReadonlyArray<User>) {
+        const json = JSON.stringify(u)
+        lines += `${prefix.user}${json}}\n`
+        staged += `${JSON.stringify(u.id)}\t${json}\n`
+        seen.add(u.id)
+        const entry = toriiEntry(u)
+        if (entry === undefined) unmatched.push(u.username)
+        else {
+          entries += `${entry}\n`
+          holdLicenses(licenses, u, u.email as string)
+        }
+      }
+      await staging.write(staged)
+      await toriiStaging.write(entries)
+    } else for (const data of batch.records as ReadonlyArray<unknown>) lines += `${prefix[batch.entity]}${JSON.stringify(data)}}\n`
+    await records.write(lines)
+    processingMs += performance.now() - began
   }
+  const began = performance.now()
+  await staging.commit()
+  await toriiStaging.commit()
   const account = outcome.account === '-' ? unit.name : outcome.account
   let dropGuard: Envelope['dropGuard']
   let usersFile: string | undefined
   if (outcome.complete) {
-    const previous = state.snapshotSize(id, account)
-    const vanished = state.vanished(id, key, account)
+    let previous = 0
+    const vanished: User[] = []
+    for (const row of state.snapshotRows(id, account)) {
+      previous++
+      if (!seen.has(row.id)) vanished.push(JSON.parse(row.record) as User)
+    }
     const share = previous === 0 ? 0 : vanished.length / previous
     if (share > options.dropThreshold && !options.acceptDrop) {
       dropGuard = { previous, current: counts.users, share: Math.round(share * 1000) / 1000, threshold: options.dropThreshold }
       options.logger.warn({ connector: id, account, ...dropGuard }, 'held back: the sync dropped more users than the threshold; rerun with --accept-drop to apply')
       usersFile = 'not written: held back by the drop guard'
     } else {
-      const deleted = vanished.map((p): User => ({ ...(JSON.parse(p.record) as User), status: 'deleted' }))
+      const deleted = vanished.map((u): User => ({ ...u, status: 'deleted' }))
       let lines = ''
-      for (const data of deleted) lines += `${JSON.stringify({ type: 'user', connector: id, account: unit.name, data })}\n`
+      const deletedEntries: string[] = []
+      for (const u of deleted) {
+        lines += `${prefix.user}${JSON.stringify(u)}}\n`
+        const entry = toriiEntry(u)
+        if (entry === undefined) unmatched.push(u.username)
+        else {
+          deletedEntries.push(entry)
+          holdLicenses(licenses, u, u.email as string)
+        }
+      }
       await records.write(lines)
-      for (const u of deleted) if (u.email === undefined) unmatched.push(u.username)
       counts.deleted = deleted.length
       const path = join(options.out, 'torii', id, `${account}.json`)
-      const staged = function* () {
-        for (const row of state.staged(id, key)) yield JSON.parse(row.record) as User
-        yield* deleted
+      const entries = function* () {
+        yield* readLinesSync(toriiPath)
+        yield* deletedEntries
       }
-      usersFile = (await writeUsersFile(path, staged)) ?? path
-      state.commitStaging(id, key, account)
+      usersFile = (await writeUsersFile(path, entries, licenses)) ?? path
+      state.replaceSnapshot(
+        id,
+        account,
+        (function* () {
+          for (const line of readLinesSync(stagingPath)) {
+            const tab = line.indexOf('\t')
+            yield { id: JSON.parse(line.slice(0, tab)) as string, record: line.slice(tab + 1) }
+          }
+        })(),
+      )
     }
   } else usersFile = 'not written: the sync was incomplete'
-  state.dropStaging(id, key)
+  await rm(stagingPath, { force: true })
+  await rm(toriiPath, { force: true })
+  processingMs += performance.now() - began
   counts.unmatchedEmail = unmatched.length
   const finishedAt = new Date()
   const status: Envelope['status'] = outcome.complete && dropGuard === undefined ? 'ok' : outcome.completedEntities.length === 0 ? 'failed' : 'partial'
@@ -195,6 +262,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     elapsedMs: finishedAt.getTime() - startedAt.getTime(),
+    processingMs: Math.round(processingMs),
     ...counters,
     ...(unmatched.length > 0 ? { unmatchedEmail: unmatched.slice(0, 20) } : {}),
     ...(dropGuard !== undefined ? { dropGuard } : {}),

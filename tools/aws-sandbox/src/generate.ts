@@ -14,6 +14,23 @@ export const sandboxDelegator: SeedPrincipal = {
   arn: 'arn:aws:iam::999999999999:user/connectors-delegator',
 }
 
+/**
+ * The environment of a platform host using the sandbox's delegator: its base keys as the AWS default provider
+ * chain reads them, and no shared config or instance metadata to fall back on.
+ */
+export function delegatorEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    AWS_ACCESS_KEY_ID: sandboxDelegator.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandboxDelegator.secretAccessKey,
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...overrides,
+  }
+}
+
 /** The name of the customer role the generator creates in each account. */
 export const DEFAULT_ROLE_NAME = 'ConnectorsReadOnly'
 

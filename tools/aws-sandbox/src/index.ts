@@ -12,6 +12,7 @@ export {
   generateOrganization,
   generatedAccountId,
   sandboxDelegator,
+  delegatorEnv,
   trustPolicy,
   allowPolicy,
   DEFAULT_ROLE_NAME,

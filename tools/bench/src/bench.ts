@@ -3,7 +3,7 @@
  * sandbox in its own process, run the contenders, read the sandbox's stats, verify the outputs against the seed,
  * and print a markdown table (and JSON).
  */
-import { generateOrganization, sandboxDelegator } from '@connectors/aws-sandbox'
+import { delegatorEnv, generateOrganization } from '@connectors/aws-sandbox'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createReadStream } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -80,16 +80,7 @@ async function stopSandbox(child: ChildProcess): Promise<void> {
 const statsOf = async (endpoint: string) => (await (await fetch(`${endpoint}/_sandbox/stats`)).json()) as Stats
 const okCalls = (stats: Stats) => stats.requests.filter((r) => r.outcome === 'ok').reduce((n, r) => n + r.count, 0)
 
-const baseEnv = (): NodeJS.ProcessEnv => ({
-  PATH: process.env['PATH'],
-  HOME: process.env['HOME'],
-  AWS_ACCESS_KEY_ID: sandboxDelegator.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: sandboxDelegator.secretAccessKey,
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-  AWS_CONFIG_FILE: '/nonexistent',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_REGION: 'us-east-1',
-})
+const baseEnv = () => delegatorEnv({ AWS_REGION: 'us-east-1' })
 
 /** Counts the records per (type, account) in records.ndjson and checks user ids against the seed. */
 async function recordsLost(file: string, s: Scenario): Promise<{ lost: number; records: number; users: number }> {

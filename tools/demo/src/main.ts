@@ -3,7 +3,7 @@
  * whose customer set a different ExternalId, one whose role lacks iam:GetGroup — and runs `connectors sync`
  * against it as a user would, then says where the outputs are. No AWS account needed.
  */
-import { allowPolicy, generateOrganization, sandboxDelegator, startSandbox } from '@connectors/aws-sandbox'
+import { allowPolicy, delegatorEnv, generateOrganization, startSandbox } from '@connectors/aws-sandbox'
 import { spawn } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
@@ -51,16 +51,8 @@ const cli = join(root, 'packages', 'runner', 'bin', 'connectors.js')
 const child = spawn(process.execPath, [cli, 'sync', '--config', configFile, '--out', 'out/demo', '--state', '.connectors/demo/state.db', '--log-level', 'error'], {
   cwd: root,
   stdio: 'inherit',
-  env: {
-    ...process.env,
-    // The platform's base credentials, as the AWS default provider chain reads them (sandbox-only keys).
-    AWS_ACCESS_KEY_ID: sandboxDelegator.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sandboxDelegator.secretAccessKey,
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    DEMO_EXTERNAL_ID: EXTERNAL_ID,
-  },
+  // The platform's base credentials, as the AWS default provider chain reads them (sandbox-only keys).
+  env: { ...process.env, ...delegatorEnv({ DEMO_EXTERNAL_ID: EXTERNAL_ID }) },
 })
 const code = await new Promise<number | null>((done) => child.once('exit', done))
 await sandbox.stop()

@@ -31,13 +31,41 @@ describe('AdaptiveRateLimiter', () => {
       limiter.succeeded()
       c.advance(10)
     }
+    c.advance(800)
+    // 20 successes in the first second (the oldest just left the window): 19 per second.
     limiter.throttled()
-    expect(limiter.currentRate).toBe(20)
+    expect(limiter.currentRate).toBe(19)
     await limiter.acquire()
     await limiter.acquire()
-    expect(c.waits[0]).toBeCloseTo(50, 5)
+    expect(c.waits.reduce((a, b) => a + b, 0)).toBeCloseTo(2000 / 19, 5)
     limiter.succeeded()
-    expect(limiter.currentRate).toBeCloseTo(22, 5)
+    expect(limiter.currentRate).toBeCloseTo(19 * 1.1, 5)
+  })
+
+  it('estimates a rate, not a count, when the first throttle comes early', () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep })
+    for (let i = 0; i < 5; i++) {
+      limiter.succeeded()
+      c.advance(20)
+    }
+    limiter.throttled()
+    expect(limiter.currentRate).toBe(50)
+  })
+
+  it('never paces below 80% of the best second granted (random throttles must not starve it)', () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, cooldownMs: 0 })
+    for (let i = 0; i < 30; i++) {
+      limiter.succeeded()
+      c.advance(50)
+    }
+    limiter.succeeded()
+    for (let i = 0; i < 20; i++) {
+      c.advance(1000)
+      limiter.throttled()
+    }
+    expect(limiter.currentRate).toBeGreaterThanOrEqual(16)
   })
 
   it('decreases once per cooldown and never below minRate', () => {

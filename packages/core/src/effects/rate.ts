@@ -2,6 +2,10 @@
  * An adaptive request rate: unpaced until the upstream first throttles, then paced to what it actually granted
  * (the successes of the last second), probing upward a little with every success. Upstream limits such as
  * IAM's are unpublished and per account: the client learns them rather than assuming a number.
+ *
+ * Throttles that do not come from a rate (random ones, a storm) would drive "pace to what was granted" down
+ * without end, since each decrease lowers what is granted next: the pace never drops below 80% of the best
+ * second the upstream has granted so far.
  * @module
  */
 
@@ -25,6 +29,9 @@ export class AdaptiveRateLimiter {
   private nextSlot = 0
   private lastDecrease = Number.NEGATIVE_INFINITY
   private readonly recent: number[] = []
+  private bestSecond = 0
+  private windowStart: number | undefined
+  private windowCount = 0
   private readonly minRate: number
   private readonly growth: number
   private readonly cooldownMs: number
@@ -44,13 +51,20 @@ export class AdaptiveRateLimiter {
     return this.rate
   }
 
-  /** Waits for this request's slot. */
+  /**
+   * Waits for a free slot. Slots are claimed when they come, not reserved ahead: a queue formed while the pace
+   * was low does not outlive a faster pace.
+   */
   async acquire(): Promise<void> {
-    if (!Number.isFinite(this.rate)) return
-    const now = this.now()
-    const slot = Math.max(now, this.nextSlot)
-    this.nextSlot = slot + 1000 / this.rate
-    if (slot > now) await this.sleep(slot - now)
+    for (;;) {
+      if (!Number.isFinite(this.rate)) return
+      const now = this.now()
+      if (now >= this.nextSlot) {
+        this.nextSlot = now + 1000 / this.rate
+        return
+      }
+      await this.sleep(this.nextSlot - now)
+    }
   }
 
   private prune(now: number): void {
@@ -60,19 +74,29 @@ export class AdaptiveRateLimiter {
   /** Reports a success: counted for the estimate; a paced rate probes upward. */
   succeeded(): void {
     const now = this.now()
+    this.windowStart ??= now
+    if (now - this.windowStart >= WINDOW_MS) {
+      this.bestSecond = Math.max(this.bestSecond, this.windowCount)
+      this.windowStart = now
+      this.windowCount = 0
+    }
+    this.windowCount++
     this.recent.push(now)
     this.prune(now)
     if (Number.isFinite(this.rate)) this.rate *= 1 + this.growth
   }
 
-  /** Reports a throttle: pace to the successes of the last second (once per cooldown). */
+  /** Reports a throttle: pace to the rate granted over the last second (once per cooldown). */
   throttled(): void {
     const now = this.now()
     if (now - this.lastDecrease < this.cooldownMs) return
     this.lastDecrease = now
     this.prune(now)
-    const granted = this.recent.length
-    this.rate = Math.max(this.minRate, Number.isFinite(this.rate) ? Math.min(granted, this.rate * 0.9) || this.rate / 2 : granted)
+    // Successes per second over the last second, or over the time since the first success if shorter.
+    const span = Math.max(100, Math.min(WINDOW_MS, now - (this.windowStart ?? now)))
+    const granted = (this.recent.length * 1000) / span
+    const floor = Math.max(this.minRate, this.bestSecond * 0.8)
+    this.rate = Math.max(floor, Number.isFinite(this.rate) ? Math.min(granted, this.rate * 0.9) : granted)
     this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate)
   }
 }

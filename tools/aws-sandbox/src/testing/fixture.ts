@@ -1,5 +1,8 @@
 /** A small, hand-shaped organization for the sandbox's own tests (and the connector's integration tests). */
 import { allowPolicy, sandboxDelegator, trustPolicy, READ_ONLY_ACTIONS } from '../generate.js'
+import { existsSync } from 'node:fs'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { Seed, SeedPrincipal } from '../seed.js'
 
 export const ACCOUNT = '123456789012'
@@ -44,4 +47,15 @@ export function fixtureSeed(): Seed {
       },
     ],
   }
+}
+
+/** Every byte of every file under `dir` (latin1, so binary survives), for grepping outputs for secrets. */
+export async function allBytesUnder(dir: string): Promise<string> {
+  if (!existsSync(dir)) return ''
+  let text = ''
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    text += entry.isDirectory() ? await allBytesUnder(path) : await readFile(path, 'latin1')
+  }
+  return text
 }

@@ -1,0 +1,21 @@
+/** Reading an NDJSON file back, line by line, synchronously (inside a SQLite transaction) or asynchronously. */
+import { closeSync, openSync, readSync } from 'node:fs'
+
+/** Yields each non-empty line of `path`, reading 1 MiB at a time. */
+export function* readLinesSync(path: string): IterableIterator<string> {
+  const fd = openSync(path, 'r')
+  try {
+    const buffer = Buffer.alloc(1024 * 1024)
+    let rest = ''
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null)
+      if (n === 0) break
+      const lines = (rest + buffer.toString('utf8', 0, n)).split('\n')
+      rest = lines.pop() ?? ''
+      for (const line of lines) if (line !== '') yield line
+    }
+    if (rest !== '') yield rest
+  } finally {
+    closeSync(fd)
+  }
+}

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest'
+import { matrix, runCase } from './matrix.js'
+
+// The fast subset of `npm run chaos`: one fault storm, one broken account among 50, and a killed process.
+const fast = ['throttling storm (50% of calls)', 'one account among 50 with a wrong ExternalId', 'the process killed mid-sync (SIGKILL), then synced again']
+
+describe('reliability under faults (fast subset)', () => {
+  for (const name of fast) {
+    const c = matrix.find((x) => x.name === name)
+    it(name, async () => {
+      if (c === undefined) throw new Error(`no case ${name}`)
+      const verdict = await runCase(c)
+      expect(verdict.problems).toEqual([])
+      expect(verdict.mismatches).toBe(0)
+      expect(verdict.recordsCompared).toBeGreaterThan(0)
+    })
+  }
+})

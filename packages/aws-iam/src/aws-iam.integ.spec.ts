@@ -102,6 +102,17 @@ describe('aws-iam against the sandbox', () => {
     expect(s.stats().requests.some((r) => r.outcome === 'ExpiredToken')).toBe(true)
   })
 
+  it('refreshes credentials before they expire (less than the 5-minute margin left)', async () => {
+    const s = await sandboxWith()
+    // The connector's clock runs 56 minutes ahead: the 60-minute session is within the refresh margin at once.
+    const ahead = () => new Date(Date.now() + 56 * 60_000)
+    const { outcome } = await runSync(connector, sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID), { now: ahead })
+    expect(outcome.complete).toBe(true)
+    const assumes = s.stats().requests.filter((r) => r.action === 'AssumeRole').reduce((n, r) => n + r.count, 0)
+    expect(assumes).toBeGreaterThan(1)
+    expect(s.stats().requests.some((r) => r.outcome === 'ExpiredToken')).toBe(false)
+  })
+
   it('reports a wrong ExternalId as AuthFailed naming the role, without echoing the ExternalId', async () => {
     const s = await sandboxWith()
     const secretish = 'org-wrong-do-not-echo'

@@ -154,6 +154,34 @@ describe('connectors sync (the CLI, as a process, against the sandbox)', () => {
   })
 })
 
+describe('connectors check, list and spec', () => {
+  it('checks each account step by step, naming the first failing step and its fix (exit 1)', async () => {
+    const seed = organization()
+    const broken = JSON.parse(JSON.stringify(seed)) as Seed
+    const second = broken.accounts[1] as Seed['accounts'][0]
+    second.roles = second.roles.map((r) => ({ ...r, permissionPolicies: [allowPolicy(['iam:ListUsers', 'iam:ListGroups'])] }))
+    const sandbox = await sandboxOf(broken)
+    const dir = await mkdtemp(join(tmpdir(), 'connectors-e2e-'))
+    const run = await cli(dir, ['check', '--config', await writeRunConfig(dir, sandbox, broken), '--json'])
+    expect(run.code).toBe(1)
+    const reports = JSON.parse(run.stdout) as Array<{ name: string; report: { ok: boolean; steps: Array<{ step: string; status: string; error?: { fix?: string } }> } }>
+    expect(reports.map((r) => [r.name, r.report.ok])).toEqual([['acct-0', true], ['acct-1', false], ['acct-2', true]])
+    expect(reports[1]?.report.steps.map((s) => `${s.step}:${s.status}`)).toEqual(['config:ok', 'sts:AssumeRole:ok', 'iam:ListUsers:ok', 'iam:ListGroups:ok', 'iam:GetGroup:failed'])
+    expect(reports[1]?.report.steps[4]?.error?.fix).toContain("add iam:GetGroup to the role's permission policy")
+    // A check makes one cheap call per permission: AssumeRole + 3 per account.
+    expect(sandbox.stats().totalRequests).toBe(3 * 4)
+  })
+
+  it('lists installed connectors and prints a config schema', async () => {
+    const list = await cli(process.cwd(), ['list'])
+    expect(list.stdout).toBe('aws-iam\t0.1.0\tAWS IAM\n')
+    const spec = await cli(process.cwd(), ['spec', 'aws-iam'])
+    expect(JSON.parse(spec.stdout)).toMatchObject({ title: 'aws-iam config', required: ['roleArn', 'externalId'] })
+    const help = await cli(process.cwd(), ['sync', '--help'])
+    expect([help.code, help.stdout]).toEqual([0, expect.stringContaining('--accept-drop')])
+  })
+})
+
 describe('connectors: refusing bad input', () => {
   it('refuses a bad run config, naming each path, with exit 2', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'connectors-e2e-'))

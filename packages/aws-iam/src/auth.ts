@@ -83,6 +83,16 @@ function attemptMiddleware<I extends object, O extends object>(ctx: RunContext, 
 
 /** AssumeRole with ExternalId and the least-privilege session policy; then a refreshing IAM session. */
 export function authenticate(deps: AwsIamDeps) {
+  // One transport per connector instance, per request timeout: accounts share keep-alive connections to the
+  // same (global IAM, regional STS) endpoints instead of each opening its own.
+  const handlers = new Map<number, BoundedHttpHandler>()
+  const handlerFor = (requestTimeoutMs: number) => {
+    const existing = handlers.get(requestTimeoutMs)
+    if (existing !== undefined) return existing
+    const created = new BoundedHttpHandler({ requestTimeoutMs })
+    handlers.set(requestTimeoutMs, created)
+    return created
+  }
   return (config: AwsIamConfig, ctx: RunContext): TE.TaskEither<ConnectorError, AwsIamSession> =>
     async () => {
       const { partition, accountId } = parseRoleArn(config.roleArn)
@@ -93,7 +103,7 @@ export function authenticate(deps: AwsIamDeps) {
       const limiter = new AdaptiveLimiter({ initial: deps.concurrency?.initial ?? 4, max: deps.concurrency?.max ?? 16 })
       // IAM's limits are per calling account: one pacer per session paces every IAM call of this account.
       const rate = new AdaptiveRateLimiter()
-      const handler = new BoundedHttpHandler({ requestTimeoutMs: config.requestTimeoutMs ?? deps.requestTimeoutMs ?? 20_000 })
+      const handler = handlerFor(config.requestTimeoutMs ?? deps.requestTimeoutMs ?? 20_000)
       const retryStrategy = (service: string, phase: Phase) =>
         new ConnectorRetryStrategy(policy, {
           classify: (thrown) => translateAwsError(thrown, scopeOf(accountId, service), phase, config.roleArn),

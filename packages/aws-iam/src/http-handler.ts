@@ -20,7 +20,7 @@ export class BoundedHttpHandler extends NodeHttpHandler {
     options: { readonly requestTimeoutMs: number; readonly connectionTimeoutMs?: number },
     private readonly maxBytes = MAX_RESPONSE_BYTES,
   ) {
-    const agent = { keepAlive: true, maxSockets: 64 }
+    const agent = { keepAlive: true, maxSockets: 256 }
     super({ connectionTimeout: options.connectionTimeoutMs ?? 5_000, requestTimeout: options.requestTimeoutMs, httpAgent: new Agent(agent), httpsAgent: new HttpsAgent(agent) })
   }
 

@@ -100,7 +100,10 @@ export function authenticate(deps: AwsIamDeps) {
       const endpoints = endpointsOf(config, ctx.env)
       const policy = deps.retryPolicy ?? defaultRetryPolicy
       const random = deps.random ?? Math.random
-      const limiter = new AdaptiveLimiter({ initial: deps.concurrency?.initial ?? 4, max: deps.concurrency?.max ?? 16 })
+      // In-flight GetGroup calls: at least `initial` (pacing, not concurrency, is what answers throttling — a
+      // single slot held through a throttled call's backoff would serialize the account), growing to `max`.
+      const initial = deps.concurrency?.initial ?? 4
+      const limiter = new AdaptiveLimiter({ initial, min: initial, max: deps.concurrency?.max ?? 16 })
       // IAM's limits are per calling account: one pacer per session paces every IAM call of this account.
       const rate = new AdaptiveRateLimiter()
       const handler = handlerFor(config.requestTimeoutMs ?? deps.requestTimeoutMs ?? 20_000)

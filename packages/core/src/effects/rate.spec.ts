@@ -68,18 +68,32 @@ describe('AdaptiveRateLimiter', () => {
     expect(limiter.currentRate).toBeGreaterThanOrEqual(16)
   })
 
+  it('stays unpaced when throttled before enough successes to estimate from', () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep })
+    limiter.throttled()
+    limiter.succeeded()
+    limiter.succeeded()
+    c.advance(300)
+    limiter.throttled()
+    expect(limiter.currentRate).toBe(Number.POSITIVE_INFINITY)
+  })
+
   it('decreases once per cooldown and never below minRate', () => {
     const c = clock()
-    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, minRate: 2, cooldownMs: 100 })
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, minRate: 3, cooldownMs: 100 })
+    for (let i = 0; i < 5; i++) limiter.succeeded()
+    c.advance(999)
     limiter.throttled()
-    expect(limiter.currentRate).toBe(2)
-    for (let i = 0; i < 10; i++) limiter.succeeded()
-    const before = limiter.currentRate
+    const first = limiter.currentRate
+    expect(first).toBeCloseTo(5, 1)
     limiter.throttled()
-    expect(limiter.currentRate).toBe(before)
-    c.advance(100)
-    limiter.throttled()
-    expect(limiter.currentRate).toBeLessThan(before)
-    expect(limiter.currentRate).toBeGreaterThanOrEqual(2)
+    expect(limiter.currentRate).toBe(first)
+    for (let i = 0; i < 5; i++) {
+      c.advance(200)
+      limiter.throttled()
+    }
+    expect(limiter.currentRate).toBe(3)
   })
+
 })

@@ -22,6 +22,8 @@ export interface AdaptiveRateOptions {
 }
 
 const WINDOW_MS = 1000
+/** Successes needed in the window before the granted rate is trusted. */
+const MIN_SAMPLES = 5
 
 /** Paces requests to a rate learned from throttling. Call {@link acquire} before each request. */
 export class AdaptiveRateLimiter {
@@ -92,6 +94,12 @@ export class AdaptiveRateLimiter {
     if (now - this.lastDecrease < this.cooldownMs) return
     this.lastDecrease = now
     this.prune(now)
+    // A throttle with (almost) no success in the last second says little about the granted rate: an estimate from
+    // one or two samples would pace far too low. Stay unpaced, or halve.
+    if (this.recent.length < MIN_SAMPLES) {
+      if (Number.isFinite(this.rate)) this.rate = Math.max(this.minRate, this.bestSecond * 0.8, this.rate / 2)
+      return
+    }
     // Successes per second over the last second, or over the time since the first success if shorter.
     const span = Math.max(100, Math.min(WINDOW_MS, now - (this.windowStart ?? now)))
     const granted = (this.recent.length * 1000) / span

@@ -1,5 +1,6 @@
 /** Test helpers: the connector wired to a running sandbox. Used by this package's specs. */
-import { defaultRunContext, syncAccount, type Batch, type RunContext, type SyncEvent, type SyncOutcome } from '@connectors/core'
+import { defaultRunContext, type Batch, type RunContext, type SyncEvent } from '@connectors/core'
+import { syncToEnd } from '@connectors/testkit'
 import type { AwsIamDeps } from './auth.js'
 import { createAwsIamConnector } from './index.js'
 
@@ -27,17 +28,7 @@ export function sandboxConnector(keys: SandboxKeys, deps: AwsIamDeps = {}) {
 /** Runs one account's sync to the end, keeping every batch and event. */
 export async function runSync(connector: ReturnType<typeof createAwsIamConnector>, config: unknown, ctx: Partial<RunContext> = {}) {
   const events: SyncEvent[] = []
-  const batches: Batch[] = []
-  const generator = syncAccount(connector, config, defaultRunContext({ ...ctx, emit: (e) => events.push(e) }))
-  let outcome: SyncOutcome
-  for (;;) {
-    const next = await generator.next()
-    if (next.done === true) {
-      outcome = next.value
-      break
-    }
-    batches.push(next.value)
-  }
+  const { batches, outcome } = await syncToEnd(connector, config, defaultRunContext({ ...ctx, emit: (e) => events.push(e) }))
   const records = <K extends Batch['entity']>(entity: K) => batches.filter((b) => b.entity === entity).flatMap((b) => b.records as ReadonlyArray<unknown>)
   return { outcome, events, batches, records, apiCalls: events.filter((e) => e.type === 'apiCall').length }
 }

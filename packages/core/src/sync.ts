@@ -6,7 +6,8 @@
  */
 import * as E from 'fp-ts/Either'
 import type * as T from 'fp-ts/Task'
-import type * as TE from 'fp-ts/TaskEither'
+import * as TE from 'fp-ts/TaskEither'
+import type * as t from 'io-ts'
 import type { AnyConnector, CheckReport, CheckStep, FetchInputs, RunContext } from './connector.js'
 import { fetchOrder } from './connector.js'
 import { decodeWith } from './decode.js'
@@ -63,6 +64,23 @@ export async function* syncAccount(connector: AnyConnector, rawConfig: unknown, 
     if (kept !== undefined && !failed) (inputs as Record<string, unknown>)[entity] = kept
   }
   return { account, complete: errors.length === 0, completedEntities, errors }
+}
+
+/**
+ * A connector's `check` that begins with the config step: a config that does not decode fails there (naming each
+ * bad path) and nothing else runs; otherwise `stepsFor` gives the account and the steps after it.
+ */
+export function checkAfterConfig<C>(
+  codec: t.Type<C, unknown, unknown>,
+  connector: string,
+  stepsFor: (config: C) => { readonly account: string; readonly steps: ReadonlyArray<CheckStepSpec> },
+): (raw: unknown) => T.Task<CheckReport> {
+  return (raw) => {
+    const decoded = decodeWith(codec, { connector, account: '-', operation: 'config' })(raw)
+    if (E.isLeft(decoded)) return runCheckSteps('-', [{ step: 'config', run: TE.left(decoded.left) }])
+    const { account, steps } = stepsFor(decoded.right)
+    return runCheckSteps(account, [{ step: 'config', run: TE.right(undefined) }, ...steps])
+  }
 }
 
 /** One step for {@link runCheckSteps}. */

@@ -62,14 +62,18 @@ export interface ConformanceCheck {
   readonly run: () => Promise<void>
 }
 
-interface SyncResult {
+/** Everything one account's sync produced. */
+export interface SyncResult {
   readonly batches: ReadonlyArray<Batch>
   readonly outcome: SyncOutcome
 }
 
-async function runSync(connector: AnyConnector, upstream: HarnessUpstream, config: unknown = upstream.config): Promise<SyncResult> {
+/**
+ * Runs one account's sync to the end and keeps every batch in memory: for tests and small data, where the
+ * whole output is what is being checked.
+ */
+export async function syncToEnd(connector: AnyConnector, config: unknown, ctx: RunContext): Promise<SyncResult> {
   const batches: Batch[] = []
-  const ctx = defaultRunContext(upstream.context)
   const generator = syncAccount(connector, config, ctx)
   for (;;) {
     const next = await generator.next()
@@ -77,6 +81,9 @@ async function runSync(connector: AnyConnector, upstream: HarnessUpstream, confi
     batches.push(next.value)
   }
 }
+
+const runSync = (connector: AnyConnector, upstream: HarnessUpstream, config: unknown = upstream.config) =>
+  syncToEnd(connector, config, defaultRunContext(upstream.context))
 
 async function withUpstream<A>(start: () => Promise<HarnessUpstream>, f: (u: HarnessUpstream) => Promise<A>): Promise<A> {
   const upstream = await start()

@@ -5,13 +5,12 @@
 import {
   AdaptiveLimiter,
   ConnectorError,
-  decodeWith,
+  checkAfterConfig,
   defineConnector,
   mapConcurrent,
   mapStream,
   paginate,
   patternString,
-  runCheckSteps,
   type ErrorScope,
   type Membership,
   type Stream,
@@ -133,28 +132,27 @@ export function exampleConnector(lookup: DirectoryLookup) {
           ),
       },
     },
-    check: (raw) => {
-      const decoded = decodeWith(ExampleConfig, { connector: ID, account: '-', operation: 'config' })(raw)
-      if (E.isLeft(decoded)) return runCheckSteps('-', [{ step: 'config', run: TE.left(decoded.left) }])
-      const config = decoded.right
+    check: checkAfterConfig(ExampleConfig, ID, (config) => {
       const directory = lookup(config.tenant)
       const call = (operation: string, f: (token: string) => Promise<unknown>) =>
         TE.tryCatch(() => f(config.token), (e) => translate({ connector: ID, account: config.tenant, operation }, e))
-      return runCheckSteps(config.tenant, [
-        { step: 'config', run: TE.right(undefined) },
-        { step: 'users.read', run: call('users.list', (tok) => directory.listUsers(tok, undefined, 1)) },
-        { step: 'groups.read', run: call('groups.list', (tok) => directory.listGroups(tok, undefined, 1)) },
-        {
-          step: 'members.read',
-          run: pipe(
-            call('groups.list', (tok) => directory.listGroups(tok, undefined, 1)),
-            TE.chain((p) => {
-              const first = (p as Page<{ id: string }>).items[0]
-              return first === undefined ? TE.right(undefined) : call('members.list', (tok) => directory.listMembers(tok, first.id, undefined, 1))
-            }),
-          ),
-        },
-      ])
-    },
+      return {
+        account: config.tenant,
+        steps: [
+          { step: 'users.read', run: call('users.list', (tok) => directory.listUsers(tok, undefined, 1)) },
+          { step: 'groups.read', run: call('groups.list', (tok) => directory.listGroups(tok, undefined, 1)) },
+          {
+            step: 'members.read',
+            run: pipe(
+              call('groups.list', (tok) => directory.listGroups(tok, undefined, 1)),
+              TE.chain((p) => {
+                const first = (p as Page<{ id: string }>).items[0]
+                return first === undefined ? TE.right(undefined) : call('members.list', (tok) => directory.listMembers(tok, first.id, undefined, 1))
+              }),
+            ),
+          },
+        ],
+      }
+    }),
   })
 }

@@ -1,6 +1,6 @@
 import { GetGroupCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
-import { defaultRunContext, errorMessage, type ConnectorError } from '@connectors/core'
+import { defaultRunContext, errorMessage, User, type ConnectorError } from '@connectors/core'
 import { mockClient } from 'aws-sdk-client-mock'
 import * as E from 'fp-ts/Either'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -129,6 +129,8 @@ describe('with aws-sdk-client-mock', () => {
   it('maps a user without optional fields safely', () => {
     const user = mapUser({ UserName: 'x', UserId: 'AIDA2', Arn: 'a', Path: '/', CreateDate: new Date(0) }, { accountId: '1', groupsByUserId: new Map(), emailRule: undefined })
     expect(user).not.toHaveProperty('email')
-    expect(E.isRight(E.right(user))).toBe(true)
+    expect(user).not.toHaveProperty('lastUsedAt')
+    expect(user).toMatchObject({ status: 'active', externalStatus: 'no-sign-in-recorded', roles: [], licenses: ['AWS IAM'], createdAt: '1970-01-01T00:00:00.000Z' })
+    expect(E.isRight(User.decode(user))).toBe(true)
   })
 })

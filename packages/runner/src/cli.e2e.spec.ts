@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/Either'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ToriiUsersFile } from './outputs.js'
+import { StateStore } from './state.js'
 
 const CLI = fileURLToPath(new URL('../bin/connectors.js', import.meta.url))
 const EXTERNAL_ID = 'org-e2e-secret-77'
@@ -151,6 +152,19 @@ describe('connectors sync (the CLI, as a process, against the sandbox)', () => {
     const applied = await cli(dir, ['sync', '--config', config3, '--accept-drop'])
     expect((await linesOf(dir)).filter((l) => l.data.status === 'deleted' && l.account === 'acct-2')).toHaveLength(80)
     expect(applied.stdout).toContain('80 deleted')
+    // The store kept every sync's history: the partial one, the held-back one, the applied one.
+    const state = new StateStore(join(dir, '.connectors', 'state.db'))
+    try {
+      expect(state.history('aws-iam', a1.id).map((h) => h.status)).toEqual(['ok', 'partial', 'partial', 'partial'])
+      expect(state.history('aws-iam', a2.id).map((h) => [h.status, h.deleted, h.heldBack])).toEqual([
+        ['ok', 0, false],
+        ['ok', 0, false],
+        ['partial', 0, true],
+        ['ok', 80, false],
+      ])
+    } finally {
+      state.close()
+    }
   })
 })
 

@@ -2,7 +2,7 @@
  * The `connectors` CLI: list | spec | check | sync | capabilities. Exit codes: 0 all well, 1 an account (or a
  * check, or the generated docs) is not, 2 the invocation itself is wrong (bad run config, bad connector module).
  */
-import { defaultRunContext, errorMessage, toJsonSchema, type AnyConnector, type CheckReport } from '@connectors/core'
+import { defaultRunContext, errorMessage, errorToJson, toJsonSchema, type AnyConnector, type CheckReport } from '@connectors/core'
 import { Command, InvalidArgumentError } from 'commander'
 import * as E from 'fp-ts/Either'
 import { readFileSync } from 'node:fs'
@@ -120,7 +120,7 @@ export function createProgram(io: Io): { run: (argv: ReadonlyArray<string>) => P
       const reports = await Promise.all(
         units.map(async (u) => ({ name: u.name, connector: u.connector.id, report: await u.connector.check(u.config, defaultRunContext({ logger, env: io.env }))() })),
       )
-      io.out(opts.json === true || !io.isTty ? `${JSON.stringify(reports.map((r) => ({ ...r, report: { ...r.report, steps: r.report.steps.map((s) => ({ ...s, ...(s.error !== undefined ? { error: { ...s.error, message: errorMessage(s.error) } } : {}) })) } })), null, 2)}\n` : checkTable(reports))
+      io.out(opts.json === true || !io.isTty ? `${JSON.stringify(reports.map((r) => ({ ...r, report: { ...r.report, steps: r.report.steps.map((s) => ({ ...s, ...(s.error !== undefined ? { error: errorToJson(s.error) } : {}) })) } })), null, 2)}\n` : checkTable(reports))
       if (reports.some((r) => !r.report.ok)) exitCode = 1
     })
 

@@ -1,4 +1,4 @@
-/** Reading an NDJSON file back, line by line, synchronously (inside a SQLite transaction) or asynchronously. */
+/** Reading an NDJSON file back, line by line, synchronously (so it can feed a SQLite transaction). */
 import { closeSync, openSync, readSync } from 'node:fs'
 
 /** Yields each non-empty line of `path`, reading 1 MiB at a time. */

@@ -44,11 +44,6 @@ export class StateStore {
         held_back INTEGER NOT NULL);`)
   }
 
-  /** How many users the account's last complete snapshot holds. */
-  snapshotSize(connector: string, account: string): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM snapshot WHERE connector = ? AND account = ?').get(connector, account) as { n: number }).n
-  }
-
   /** The account's last complete snapshot, a page at a time (no cursor stays open across the caller's awaits). */
   *snapshotRows(connector: string, account: string, pageSize = 5000): IterableIterator<RememberedUser> {
     const page = this.db.prepare('SELECT rowid AS r, user_id AS id, record FROM snapshot WHERE connector = ? AND account = ? AND rowid > ? ORDER BY rowid LIMIT ?')

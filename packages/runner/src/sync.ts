@@ -152,7 +152,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
   const seen = new Set<string>()
   // Each records.ndjson line is {"type","connector","account","data"}; the head is the same for a whole batch.
   const head = (type: string) => `{"type":"${type}","connector":${JSON.stringify(id)},"account":${JSON.stringify(unit.name)},"data":`
-  const prefix: Readonly<Record<keyof RecordOf | 'user', string>> = { user: head('user'), users: head('user'), groups: head('group'), memberships: head('membership') }
+  const prefix: Readonly<Record<keyof RecordOf, string>> = { users: head('user'), groups: head('group'), memberships: head('membership') }
   const generator = syncAccount(unit.connector, unit.config, ctx)
   let outcome
   let processingMs = 0
@@ -162,7 +162,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
       next = await generator.next()
     } catch (error) {
       // A connector that throws instead of returning errors is a bug in it; it fails this account only.
-      outcome = { account: '-', complete: false, completedEntities: [], errors: [ConnectorError.internal({ connector: id, account: unit.name, operation: 'sync', detail: String(error) })] }
+      outcome = { account: '-', complete: false, completedEntities: [], errors: [ConnectorError.internal({ connector: id, account: unit.name, operation: 'sync', detail: `the connector threw instead of returning an error: ${String(error)}`, fix: `report this to the ${id} connector's maintainers; the other accounts were not affected` })] }
       break
     }
     if (next.done === true) {
@@ -178,7 +178,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
       let entries = ''
       for (const u of batch.records as ReadonlyArray<User>) {
         const json = JSON.stringify(u)
-        lines += `${prefix.user}${json}}\n`
+        lines += `${prefix.users}${json}}\n`
         staged += `${JSON.stringify(u.id)}\t${json}\n`
         seen.add(u.id)
         const entry = toriiEntry(u)
@@ -217,7 +217,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
       let lines = ''
       const deletedEntries: string[] = []
       for (const u of deleted) {
-        lines += `${prefix.user}${JSON.stringify(u)}}\n`
+        lines += `${prefix.users}${JSON.stringify(u)}}\n`
         const entry = toriiEntry(u)
         if (entry === undefined) unmatched.push(u.username)
         else {

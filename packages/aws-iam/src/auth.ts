@@ -128,6 +128,7 @@ export function authenticate(deps: AwsIamDeps) {
         credentials: deps.baseCredentials ?? defaultProvider(),
         retryStrategy: retryStrategy('sts:AssumeRole', 'assume'),
         requestHandler: handler,
+        cacheMiddleware: true,
       })
       sts.middlewareStack.use(attemptMiddleware(ctx, 'sts'))
 
@@ -169,6 +170,9 @@ export function authenticate(deps: AwsIamDeps) {
           credentials,
           retryStrategy: retryStrategy('iam', 'iam'),
           requestHandler: handler,
+          // Resolve each command's middleware stack once per client, not per request (about a fifth of the SDK's
+          // CPU per call); safe because nothing here changes the stack per command.
+          cacheMiddleware: true,
         })
         client.middlewareStack.use(attemptMiddleware(ctx, 'iam', rate))
         return client

@@ -44,6 +44,30 @@ function parseAmzDate(s: string | undefined): Date | undefined {
   return m === null ? undefined : new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!))
 }
 
+const SIGNER_CACHE_SIZE = 4096
+const signers = new Map<string, SignatureV4>()
+
+/**
+ * One signer per (credentials, region, service), reused: the signer keeps the day's derived signing key, which
+ * would otherwise be derived again (four HMACs) for every request. Bounded; dropped whole when full.
+ */
+function signerFor(credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string }, region: string, service: string): SignatureV4 {
+  const key = `${credentials.accessKeyId}\0${credentials.secretAccessKey}\0${credentials.sessionToken ?? ''}\0${region}\0${service}`
+  const cached = signers.get(key)
+  if (cached !== undefined) return cached
+  if (signers.size >= SIGNER_CACHE_SIZE) signers.clear()
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken !== undefined ? { sessionToken: credentials.sessionToken } : {}) },
+    region,
+    service,
+    sha256: Hash.bind(null, 'sha256'),
+    uriEscapePath: true,
+    applyChecksum: false,
+  })
+  signers.set(key, signer)
+  return signer
+}
+
 /** Verifies the request's signature with `secretAccessKey` (and the session token, for temporary keys). */
 export async function verifySignature(
   request: ReceivedRequest,
@@ -63,14 +87,7 @@ export async function verifySignature(
     if (value === undefined) return AwsErrors.signatureDoesNotMatch(`The request signature we calculated does not match the signature you provided: signed header ${name} is missing.`)
     headers[name] = Array.isArray(value) ? value.join(',') : value
   }
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken !== undefined ? { sessionToken: credentials.sessionToken } : {}) },
-    region: auth.region,
-    service: auth.service,
-    sha256: Hash.bind(null, 'sha256'),
-    uriEscapePath: true,
-    applyChecksum: false,
-  })
+  const signer = signerFor(credentials, auth.region, auth.service)
   const signed = await signer.sign(
     { method: request.method, protocol: 'http:', hostname: headers['host'] ?? 'localhost', path: request.path, query: { ...request.query }, headers, body: request.body },
     { signingDate, signingRegion: auth.region, signingService: auth.service, unsignableHeaders: new Set(), signableHeaders: new Set(auth.signedHeaders) },

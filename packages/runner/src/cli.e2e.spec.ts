@@ -136,6 +136,8 @@ describe('connectors sync (the CLI, as a process, against the sandbox)', () => {
     expect(deleted.map((l) => [l.account, l.data.username])).toEqual([['acct-0', gone0]])
     const torii0 = JSON.parse(await readFile(join(dir, 'out', 'torii', 'aws-iam', `${a0.id}.json`), 'utf8')) as ToriiUsersFile
     expect(torii0.users.find((u) => u.email === `${gone0}@e2e.example`)?.status).toBe('deleted')
+    expect(torii0.users).toHaveLength(a0.users.length + 1)
+    expect(torii0.licenses[0]?.users.filter((h) => h.licenseStatus === 'inactive')).toEqual([{ email: `${gone0}@e2e.example`, licenseStatus: 'inactive' }])
 
     // Most of account 2 vanishes: held back, then applied on request.
     const third: Seed = JSON.parse(JSON.stringify(second)) as Seed

@@ -1,4 +1,4 @@
-/** Reading an NDJSON file back, line by line, synchronously (so it can feed a SQLite transaction). */
+/** Reading a staged NDJSON file back, line by line, synchronously (a generator any loop can pull from). */
 import { closeSync, openSync, readSync } from 'node:fs'
 
 /** Yields each non-empty line of `path`, reading 1 MiB at a time. */

@@ -24,7 +24,22 @@ export interface HistoryEntry {
   readonly heldBack: boolean
 }
 
-/** The state database. */
+/** A unit's staging table, from {@link StateStore.beginStaging}. */
+export interface Staging {
+  readonly connector: string
+  readonly unit: string
+  /** The table's name: generated (`staged_<n>`), never taken from data. */
+  readonly table: string
+}
+
+/**
+ * The state database.
+ *
+ * Each account's snapshot is a table of its own (`staged_<n>`: user id and record), listed in `snapshots`. A sync
+ * stages its users, page by page as they arrive, in a new table of the same form; a complete sync then compares the
+ * two with one indexed query and swaps the new table in by pointing `snapshots` at it and dropping the old one. No
+ * user row is ever copied or deleted one by one, and nothing is held in memory.
+ */
 export class StateStore {
   private readonly db: Database.Database
 
@@ -35,34 +50,102 @@ export class StateStore {
     // WAL with NORMAL sync: every commit stays atomic; only the last commits may be lost on power failure.
     this.db.pragma('synchronous = NORMAL')
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS snapshot (
-        connector TEXT NOT NULL, account TEXT NOT NULL, user_id TEXT NOT NULL, record TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS snapshot_account ON snapshot (connector, account);
+      CREATE TABLE IF NOT EXISTS snapshots (
+        connector TEXT NOT NULL, account TEXT NOT NULL, tbl TEXT NOT NULL, PRIMARY KEY (connector, account));
+      CREATE TABLE IF NOT EXISTS stagings (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, connector TEXT NOT NULL, unit TEXT NOT NULL, UNIQUE (connector, unit));
       CREATE TABLE IF NOT EXISTS history (
         id INTEGER PRIMARY KEY AUTOINCREMENT, connector TEXT NOT NULL, account TEXT NOT NULL, status TEXT NOT NULL,
         started_at TEXT NOT NULL, finished_at TEXT NOT NULL, users INTEGER NOT NULL, deleted INTEGER NOT NULL,
         held_back INTEGER NOT NULL);`)
+    this.migrateSharedSnapshot()
   }
 
-  /** The account's last complete snapshot, a page at a time (no cursor stays open across the caller's awaits). */
-  *snapshotRows(connector: string, account: string, pageSize = 5000): IterableIterator<RememberedUser> {
-    const page = this.db.prepare('SELECT rowid AS r, user_id AS id, record FROM snapshot WHERE connector = ? AND account = ? AND rowid > ? ORDER BY rowid LIMIT ?')
+  /** Moves a state file's single `snapshot` table (written by 0.1 runners) into per-account tables. */
+  private migrateSharedSnapshot(): void {
+    const legacy = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshot'").get()
+    if (legacy === undefined) return
+    this.db.transaction(() => {
+      const accounts = this.db.prepare('SELECT DISTINCT connector, account FROM snapshot').all() as Array<{ connector: string; account: string }>
+      for (const { connector, account } of accounts) {
+        const staging = this.beginStaging(connector, `migrated ${account}`)
+        this.db.prepare(`INSERT INTO ${staging.table} (user_id, record) SELECT user_id, record FROM snapshot WHERE connector = ? AND account = ? ORDER BY rowid`).run(connector, account)
+        this.commitStaging(staging, account)
+      }
+      this.db.exec('DROP TABLE snapshot')
+    })()
+  }
+
+  private snapshotTable(connector: string, account: string): string | undefined {
+    return (this.db.prepare('SELECT tbl FROM snapshots WHERE connector = ? AND account = ?').get(connector, account) as { tbl: string } | undefined)?.tbl
+  }
+
+  /** Starts staging a unit's sync in a new table; what an interrupted earlier run staged for the unit is dropped. */
+  beginStaging(connector: string, unit: string): Staging {
+    return this.db.transaction(() => {
+      this.dropStaging(connector, unit)
+      const id = this.db.prepare('INSERT INTO stagings (connector, unit) VALUES (?, ?)').run(connector, unit).lastInsertRowid
+      const table = `staged_${Number(id)}`
+      this.db.exec(`CREATE TABLE ${table} (user_id TEXT NOT NULL, record TEXT NOT NULL)`)
+      return { connector, unit, table }
+    })()
+  }
+
+  /** Stages one page of users, in one transaction. */
+  stage(staging: Staging, users: ReadonlyArray<RememberedUser>): void {
+    const insert = this.db.prepare(`INSERT INTO ${staging.table} (user_id, record) VALUES (?, ?)`)
+    this.db.transaction(() => {
+      for (const u of users) insert.run(u.id, u.record)
+    })()
+  }
+
+  /** How many users the account's last complete snapshot holds, and how many of them the staging lacks. */
+  compare(staging: Staging, account: string): { readonly previous: number; readonly vanished: number } {
+    const snapshot = this.snapshotTable(staging.connector, account)
+    if (snapshot === undefined) return { previous: 0, vanished: 0 }
+    this.db.exec(`CREATE INDEX IF NOT EXISTS ${staging.table}_user ON ${staging.table} (user_id)`)
+    const previous = (this.db.prepare(`SELECT count(*) AS n FROM ${snapshot}`).get() as { n: number }).n
+    const vanished = (this.db.prepare(`SELECT count(*) AS n FROM ${snapshot} s WHERE NOT EXISTS (SELECT 1 FROM ${staging.table} t WHERE t.user_id = s.user_id)`).get() as { n: number }).n
+    return { previous, vanished }
+  }
+
+  /** The snapshot's users that the staging lacks, a page at a time (no cursor stays open across awaits). */
+  *vanishedUsers(staging: Staging, account: string, pageSize = 5000): IterableIterator<RememberedUser> {
+    const snapshot = this.snapshotTable(staging.connector, account)
+    if (snapshot === undefined) return
+    this.db.exec(`CREATE INDEX IF NOT EXISTS ${staging.table}_user ON ${staging.table} (user_id)`)
+    const page = this.db.prepare(
+      `SELECT s.rowid AS r, s.user_id AS id, s.record AS record FROM ${snapshot} s WHERE NOT EXISTS (SELECT 1 FROM ${staging.table} t WHERE t.user_id = s.user_id) AND s.rowid > ? ORDER BY s.rowid LIMIT ?`,
+    )
     let after = 0
     for (;;) {
-      const rows = page.all(connector, account, after, pageSize) as Array<RememberedUser & { r: number }>
-      for (const { r: _r, ...row } of rows) yield row
+      const rows = page.all(after, pageSize) as Array<RememberedUser & { r: number }>
+      for (const row of rows) yield { id: row.id, record: row.record }
       if (rows.length < pageSize) return
       after = (rows[rows.length - 1] as { r: number }).r
     }
   }
 
-  /** Replaces the account's snapshot with `users` (after a complete sync), in one transaction. */
-  replaceSnapshot(connector: string, account: string, users: Iterable<RememberedUser>): void {
-    const insert = this.db.prepare('INSERT INTO snapshot (connector, account, user_id, record) VALUES (?, ?, ?, ?)')
+  /** Makes the staging the account's snapshot (after a complete sync) and drops the one it replaces, atomically. */
+  commitStaging(staging: Staging, account: string): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM snapshot WHERE connector = ? AND account = ?').run(connector, account)
-      for (const u of users) insert.run(connector, account, u.id, u.record)
+      const previous = this.snapshotTable(staging.connector, account)
+      this.db.prepare('INSERT INTO snapshots (connector, account, tbl) VALUES (?, ?, ?) ON CONFLICT (connector, account) DO UPDATE SET tbl = excluded.tbl').run(staging.connector, account, staging.table)
+      this.db.prepare('DELETE FROM stagings WHERE connector = ? AND unit = ?').run(staging.connector, staging.unit)
+      if (previous !== undefined) this.db.exec(`DROP TABLE ${previous}`)
     })()
+  }
+
+  /** Drops what the unit's sync staged (an incomplete sync, or one held back). */
+  discardStaging(staging: Staging): void {
+    this.db.transaction(() => this.dropStaging(staging.connector, staging.unit))()
+  }
+
+  private dropStaging(connector: string, unit: string): void {
+    const row = this.db.prepare('SELECT id FROM stagings WHERE connector = ? AND unit = ?').get(connector, unit) as { id: number } | undefined
+    if (row === undefined) return
+    this.db.exec(`DROP TABLE IF EXISTS staged_${row.id}`)
+    this.db.prepare('DELETE FROM stagings WHERE id = ?').run(row.id)
   }
 
   record(entry: HistoryEntry): void {

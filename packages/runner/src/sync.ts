@@ -81,33 +81,41 @@ function toriiUser(user: User): ToriiUser | undefined {
   }
 }
 
-/** License holders by license name, as the users file lists them. */
-type LicenseHolders = Map<string, Array<{ email: string; licenseStatus: 'active' | 'inactive' }>>
-
-function holdLicenses(licenses: LicenseHolders, user: User, email: string): void {
-  for (const name of user.licenses) {
-    const holders = licenses.get(name) ?? []
-    holders.push({ email, licenseStatus: user.status === 'active' ? 'active' : 'inactive' })
-    licenses.set(name, holders)
-  }
+/** A license and its holders (`{"email","licenseStatus"}` JSON lines), as the users file lists them. */
+interface LicenseHolders {
+  readonly name: string
+  readonly holders: () => Iterable<string>
 }
 
-/** Writes an account's users file from entries already serialized (streamed from the staging file), atomically. */
-async function writeUsersFile(path: string, entries: () => Iterable<string>, licenses: LicenseHolders): Promise<string | undefined> {
+/** Writes an account's users file, streaming its entries and license holders from the staging files, atomically. */
+async function writeUsersFile(path: string, entries: () => Iterable<string>, licenses: ReadonlyArray<LicenseHolders>): Promise<string | undefined> {
   const file = await AtomicStream.open(path)
-  try {
-    let chunk = '{\n  "users": ['
-    let first = true
-    for (const entry of entries()) {
-      chunk += `${first ? '' : ','}\n    ${entry}`
-      first = false
-      if (chunk.length > 1 << 20) {
-        await file.write(chunk)
-        chunk = ''
-      }
+  let chunk = ''
+  const add = async (text: string) => {
+    chunk += text
+    if (chunk.length > 1 << 20) {
+      await file.write(chunk)
+      chunk = ''
     }
-    const licenseList = [...licenses].map(([name, users]) => ({ name, users }))
-    await file.write(`${chunk}\n  ],\n  "licenses": ${JSON.stringify(licenseList)}\n}\n`)
+  }
+  const list = async (items: Iterable<string>, indent: string) => {
+    let first = true
+    for (const item of items) {
+      await add(`${first ? '' : ','}\n${indent}${item}`)
+      first = false
+    }
+    return first
+  }
+  try {
+    await add('{\n  "users": [')
+    await add((await list(entries(), '    ')) ? ']' : '\n  ]')
+    await add(',\n  "licenses": [')
+    for (const [i, license] of licenses.entries()) {
+      await add(`${i === 0 ? '' : ','}\n    {"name": ${JSON.stringify(license.name)}, "users": [`)
+      await add((await list(license.holders(), '      ')) ? ']}' : '\n    ]}')
+    }
+    await add(licenses.length === 0 ? ']\n}\n' : '\n  ]\n}\n')
+    await file.write(chunk)
     await file.commit()
     return undefined
   } catch (error) {
@@ -141,18 +149,50 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
   const unmatched: string[] = []
   const id = unit.connector.id
   const state = options.state
-  // This sync's users go to a staging file beside the outputs (memory holds only their ids), for the snapshot
-  // and the users file once the sync turns out complete.
+  // This sync's users are staged in the state store as they arrive (memory holds none of them), and their users-file
+  // entries and license holders in staging files beside the outputs; all of it is used only if the sync is complete.
+  const staged = state.beginStaging(id, unit.name)
   const stagingBase = join(options.out, '.staging', `${id}-${unit.name.replace(/[^\w.-]/g, '_')}`)
-  const stagingPath = `${stagingBase}.users.ndjson`
   const toriiPath = `${stagingBase}.torii.ndjson`
-  const staging = await AtomicStream.open(stagingPath)
   const toriiStaging = await AtomicStream.open(toriiPath)
-  const licenses: LicenseHolders = new Map()
-  const seen = new Set<string>()
+  const licenseStaging = new Map<string, { readonly path: string; readonly file: AtomicStream; buffered: string }>()
   // Each records.ndjson line is {"type","connector","account","data"}; the head is the same for a whole batch.
   const head = (type: string) => `{"type":"${type}","connector":${JSON.stringify(id)},"account":${JSON.stringify(unit.name)},"data":`
   const prefix: Readonly<Record<keyof RecordOf, string>> = { users: head('user'), groups: head('group'), memberships: head('membership') }
+
+  /** Turns users into records.ndjson lines, staging their users-file entries and license holders on the way. */
+  const usersOut = async (users: Iterable<{ readonly user: User; readonly json: string }>): Promise<string> => {
+    let lines = ''
+    let entries = ''
+    for (const { user, json } of users) {
+      lines += `${prefix.users}${json}}\n`
+      const entry = toriiEntry(user)
+      if (entry === undefined) {
+        counts.unmatchedEmail++
+        if (unmatched.length < 20) unmatched.push(user.username)
+        continue
+      }
+      entries += `${entry}\n`
+      const holder = `${JSON.stringify({ email: user.email, licenseStatus: user.status === 'active' ? 'active' : 'inactive' })}\n`
+      for (const name of user.licenses) {
+        let staged = licenseStaging.get(name)
+        if (staged === undefined) {
+          const path = `${stagingBase}.license-${licenseStaging.size}.ndjson`
+          staged = { path, file: await AtomicStream.open(path), buffered: '' }
+          licenseStaging.set(name, staged)
+        }
+        staged.buffered += holder
+      }
+    }
+    await toriiStaging.write(entries)
+    for (const staged of licenseStaging.values()) {
+      if (staged.buffered === '') continue
+      await staged.file.write(staged.buffered)
+      staged.buffered = ''
+    }
+    return lines
+  }
+
   const generator = syncAccount(unit.connector, unit.config, ctx)
   let outcome
   let processingMs = 0
@@ -174,81 +214,53 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
     counts[batch.entity] += batch.records.length
     let lines = ''
     if (batch.entity === 'users') {
-      let staged = ''
-      let entries = ''
-      for (const u of batch.records as ReadonlyArray<User>) {
-        const json = JSON.stringify(u)
-        lines += `${prefix.users}${json}}\n`
-        staged += `${JSON.stringify(u.id)}\t${json}\n`
-        seen.add(u.id)
-        const entry = toriiEntry(u)
-        if (entry === undefined) unmatched.push(u.username)
-        else {
-          entries += `${entry}\n`
-          holdLicenses(licenses, u, u.email as string)
-        }
-      }
-      await staging.write(staged)
-      await toriiStaging.write(entries)
+      const users = (batch.records as ReadonlyArray<User>).map((user) => ({ user, json: JSON.stringify(user) }))
+      state.stage(staged, users.map(({ user, json }) => ({ id: user.id, record: json })))
+      lines = await usersOut(users)
     } else for (const data of batch.records as ReadonlyArray<unknown>) lines += `${prefix[batch.entity]}${JSON.stringify(data)}}\n`
     await records.write(lines)
     processingMs += performance.now() - began
   }
   const began = performance.now()
-  await staging.commit()
-  await toriiStaging.commit()
   const account = outcome.account === '-' ? unit.name : outcome.account
   let dropGuard: Envelope['dropGuard']
-  let usersFile: string | undefined
+  let usersFile = 'not written: the sync was incomplete'
+  let applied = false
   if (outcome.complete) {
-    let previous = 0
-    const vanished: User[] = []
-    for (const row of state.snapshotRows(id, account)) {
-      previous++
-      if (!seen.has(row.id)) vanished.push(JSON.parse(row.record) as User)
-    }
-    const share = previous === 0 ? 0 : vanished.length / previous
+    const { previous, vanished } = state.compare(staged, account)
+    const share = previous === 0 ? 0 : vanished / previous
     if (share > options.dropThreshold && !options.acceptDrop) {
       dropGuard = { previous, current: counts.users, share: Math.round(share * 1000) / 1000, threshold: options.dropThreshold }
       options.logger.warn({ connector: id, account, ...dropGuard }, 'held back: the sync dropped more users than the threshold; rerun with --accept-drop to apply')
       usersFile = 'not written: held back by the drop guard'
     } else {
-      const deleted = vanished.map((u): User => ({ ...u, status: 'deleted' }))
-      let lines = ''
-      const deletedEntries: string[] = []
-      for (const u of deleted) {
-        lines += `${prefix.users}${JSON.stringify(u)}}\n`
-        const entry = toriiEntry(u)
-        if (entry === undefined) unmatched.push(u.username)
-        else {
-          deletedEntries.push(entry)
-          holdLicenses(licenses, u, u.email as string)
-        }
+      // Users of the last complete snapshot that this complete sync did not list are reported deleted, a page at a time.
+      let page: Array<{ user: User; json: string }> = []
+      const flush = async () => {
+        await records.write(await usersOut(page))
+        counts.deleted += page.length
+        page = []
       }
-      await records.write(lines)
-      counts.deleted = deleted.length
-      const path = join(options.out, 'torii', id, `${account}.json`)
-      const entries = function* () {
-        yield* readLinesSync(toriiPath)
-        yield* deletedEntries
+      for (const row of state.vanishedUsers(staged, account)) {
+        const user: User = { ...(JSON.parse(row.record) as User), status: 'deleted' }
+        page.push({ user, json: JSON.stringify(user) })
+        if (page.length === 1000) await flush()
       }
-      usersFile = (await writeUsersFile(path, entries, licenses)) ?? path
-      state.replaceSnapshot(
-        id,
-        account,
-        (function* () {
-          for (const line of readLinesSync(stagingPath)) {
-            const tab = line.indexOf('\t')
-            yield { id: JSON.parse(line.slice(0, tab)) as string, record: line.slice(tab + 1) }
-          }
-        })(),
-      )
+      await flush()
+      applied = true
     }
-  } else usersFile = 'not written: the sync was incomplete'
-  await rm(stagingPath, { force: true })
+  }
+  await toriiStaging.commit()
+  for (const staged of licenseStaging.values()) await staged.file.commit()
+  if (applied) {
+    const path = join(options.out, 'torii', id, `${account}.json`)
+    const licenses = [...licenseStaging].map(([name, staged]) => ({ name, holders: () => readLinesSync(staged.path) }))
+    usersFile = (await writeUsersFile(path, () => readLinesSync(toriiPath), licenses)) ?? path
+    state.commitStaging(staged, account)
+  } else state.discardStaging(staged)
   await rm(toriiPath, { force: true })
+  for (const staged of licenseStaging.values()) await rm(staged.path, { force: true })
   processingMs += performance.now() - began
-  counts.unmatchedEmail = unmatched.length
   const finishedAt = new Date()
   const status: Envelope['status'] = outcome.complete && dropGuard === undefined ? 'ok' : outcome.completedEntities.length === 0 ? 'failed' : 'partial'
   state.record({ connector: id, account, status, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), users: counts.users, deleted: counts.deleted, heldBack: dropGuard !== undefined })
@@ -264,7 +276,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
     elapsedMs: finishedAt.getTime() - startedAt.getTime(),
     processingMs: Math.round(processingMs),
     ...counters,
-    ...(unmatched.length > 0 ? { unmatchedEmail: unmatched.slice(0, 20) } : {}),
+    ...(unmatched.length > 0 ? { unmatchedEmail: unmatched } : {}),
     ...(dropGuard !== undefined ? { dropGuard } : {}),
     usersFile,
   }

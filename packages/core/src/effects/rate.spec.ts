@@ -53,21 +53,6 @@ describe('AdaptiveRateLimiter', () => {
     expect(limiter.currentRate).toBe(50)
   })
 
-  it('never paces below 80% of the best second granted (random throttles must not starve it)', () => {
-    const c = clock()
-    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, cooldownMs: 0 })
-    for (let i = 0; i < 30; i++) {
-      limiter.succeeded()
-      c.advance(50)
-    }
-    limiter.succeeded()
-    for (let i = 0; i < 20; i++) {
-      c.advance(1000)
-      limiter.throttled()
-    }
-    expect(limiter.currentRate).toBeGreaterThanOrEqual(16)
-  })
-
   it('stays unpaced when throttled before enough successes to estimate from', () => {
     const c = clock()
     const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep })
@@ -96,4 +81,43 @@ describe('AdaptiveRateLimiter', () => {
     expect(limiter.currentRate).toBe(3)
   })
 
+  it('gives a throttled attempt its slot back, and keeps a pace the upstream grants in full despite random throttles', async () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, cooldownMs: 0 })
+    for (let i = 0; i < 10; i++) {
+      limiter.succeeded()
+      c.advance(100)
+    }
+    limiter.throttled()
+    expect(limiter.currentRate).toBe(9)
+    // Paced at 9/s, every attempt admitted but one in three throttled at random: the successes still come at the
+    // pace (throttled slots are reused at once), so the pace holds instead of sinking with each throttle.
+    for (let i = 0; i < 60; i++) {
+      await limiter.acquire()
+      if (i % 3 === 2) limiter.throttled()
+      else limiter.succeeded()
+    }
+    expect(limiter.currentRate).toBeGreaterThanOrEqual(9)
+    // 40 admitted attempts at 9/s (a pace that sank with each throttle would need well over 5 s).
+    expect(c.now()).toBeLessThan(1000 + (42 * 1000) / 9)
+  })
+
+  it('brings a pace the upstream does not admit in full down to what it granted', () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0, cooldownMs: 0 })
+    for (let i = 0; i < 20; i++) {
+      limiter.succeeded()
+      c.advance(50)
+    }
+    limiter.throttled()
+    expect(limiter.currentRate).toBe(19)
+    // Paced at 19/s, only 10 a second are admitted.
+    for (let i = 0; i < 10; i++) {
+      limiter.succeeded()
+      c.advance(100)
+    }
+    limiter.throttled()
+    // Nine of them in the last second (the first just left it).
+    expect(limiter.currentRate).toBe(9)
+  })
 })

@@ -3,9 +3,10 @@
  * (the successes of the last second), probing upward a little with every success. Upstream limits such as
  * IAM's are unpublished and per account: the client learns them rather than assuming a number.
  *
- * Throttles that do not come from a rate (random ones, a storm) would drive "pace to what was granted" down
- * without end, since each decrease lowers what is granted next: the pace never drops below 80% of the best
- * second the upstream has granted so far.
+ * Throttles that do not come from a rate (random ones, a storm) must not drive the pace down: "pace to what was
+ * granted" would then sink without end, each decrease lowering what is granted next. So a throttle while the
+ * upstream admits the pace in full (the successes of the last second keep up with it) is not about our rate: the
+ * attempt gives its slot back and the pace stays. Only a pace the upstream does not admit comes down.
  * @module
  */
 
@@ -24,6 +25,12 @@ export interface AdaptiveRateOptions {
 const WINDOW_MS = 1000
 /** Successes needed in the window before the granted rate is trusted. */
 const MIN_SAMPLES = 5
+/**
+ * Successes at this share of the pace or more mean the upstream admits the pace in full. Below 1, since successes
+ * over the last second lag a pace that grows with each of them; a pace up to a third above the limit then wastes
+ * some attempts before it is corrected, which is the price of not mistaking random throttles for a limit.
+ */
+const ADMITTED = 0.75
 
 /** Paces requests to a rate learned from throttling. Call {@link acquire} before each request. */
 export class AdaptiveRateLimiter {
@@ -31,9 +38,7 @@ export class AdaptiveRateLimiter {
   private nextSlot = 0
   private lastDecrease = Number.NEGATIVE_INFINITY
   private readonly recent: number[] = []
-  private bestSecond = 0
-  private windowStart: number | undefined
-  private windowCount = 0
+  private firstSuccessAt: number | undefined
   private readonly minRate: number
   private readonly growth: number
   private readonly cooldownMs: number
@@ -76,35 +81,33 @@ export class AdaptiveRateLimiter {
   /** Reports a success: counted for the estimate; a paced rate probes upward. */
   succeeded(): void {
     const now = this.now()
-    this.windowStart ??= now
-    if (now - this.windowStart >= WINDOW_MS) {
-      this.bestSecond = Math.max(this.bestSecond, this.windowCount)
-      this.windowStart = now
-      this.windowCount = 0
-    }
-    this.windowCount++
+    this.firstSuccessAt ??= now
     this.recent.push(now)
     this.prune(now)
     if (Number.isFinite(this.rate)) this.rate *= 1 + this.growth
   }
 
-  /** Reports a throttle: pace to the rate granted over the last second (once per cooldown). */
+  /**
+   * Reports a throttle. If the upstream has been admitting the pace in full, the throttle is not about our rate:
+   * the attempt's slot is given back. Otherwise (once per cooldown) the pace comes down to the rate granted over the
+   * last second, and the next attempt waits a slot at that pace.
+   */
   throttled(): void {
     const now = this.now()
-    if (now - this.lastDecrease < this.cooldownMs) return
-    this.lastDecrease = now
     this.prune(now)
-    // A throttle with (almost) no success in the last second says little about the granted rate: an estimate from
-    // one or two samples would pace far too low. Stay unpaced, or halve.
-    if (this.recent.length < MIN_SAMPLES) {
-      if (Number.isFinite(this.rate)) this.rate = Math.max(this.minRate, this.bestSecond * 0.8, this.rate / 2)
+    // Successes per second over the last second, or over the time since the first success if shorter; no estimate
+    // from fewer than MIN_SAMPLES, which would pace far too low.
+    const granted = this.recent.length < MIN_SAMPLES ? undefined : (this.recent.length * 1000) / Math.max(100, Math.min(WINDOW_MS, now - (this.firstSuccessAt ?? now)))
+    if (Number.isFinite(this.rate) && granted !== undefined && granted >= this.rate * ADMITTED) {
+      this.nextSlot = Math.max(now, this.nextSlot - 1000 / this.rate)
       return
     }
-    // Successes per second over the last second, or over the time since the first success if shorter.
-    const span = Math.max(100, Math.min(WINDOW_MS, now - (this.windowStart ?? now)))
-    const granted = (this.recent.length * 1000) / span
-    const floor = Math.max(this.minRate, this.bestSecond * 0.8)
-    this.rate = Math.max(floor, Number.isFinite(this.rate) ? Math.min(granted, this.rate * 0.9) : granted)
-    this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate)
+    if (now - this.lastDecrease < this.cooldownMs) return
+    this.lastDecrease = now
+    // Without an estimate: stay unpaced, or halve.
+    if (granted === undefined) {
+      if (Number.isFinite(this.rate)) this.rate = Math.max(this.minRate, this.rate / 2)
+    } else this.rate = Math.max(this.minRate, Math.min(granted, this.rate))
+    if (Number.isFinite(this.rate)) this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate)
   }
 }

@@ -49,6 +49,8 @@ export class StateStore {
     this.db.pragma('journal_mode = WAL')
     // WAL with NORMAL sync: every commit stays atomic; only the last commits may be lost on power failure.
     this.db.pragma('synchronous = NORMAL')
+    // Checkpoint (and fsync) every 64 MB of log rather than every 4 MB: syncs stage users at tens of MB a second.
+    this.db.pragma('wal_autocheckpoint = 16000')
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS snapshots (
         connector TEXT NOT NULL, account TEXT NOT NULL, tbl TEXT NOT NULL, PRIMARY KEY (connector, account));

@@ -69,16 +69,25 @@ export interface SyncOptions {
 
 function toriiUser(user: User): ToriiUser | undefined {
   if (user.email === undefined) return undefined
-  return {
+  // Built field by field rather than with spreads: this runs once per user.
+  const entry: { -readonly [K in keyof ToriiUser]: ToriiUser[K] } = {
     id: user.id,
     email: user.email,
     status: user.status,
     externalStatus: user.externalStatus ?? user.status,
     roles: [...user.roles],
-    ...(user.firstName !== undefined ? { firstName: user.firstName } : {}),
-    ...(user.lastName !== undefined ? { lastName: user.lastName } : {}),
-    ...(user.lastUsedAt !== undefined ? { lastUsedDate: user.lastUsedAt } : {}),
   }
+  if (user.firstName !== undefined) entry.firstName = user.firstName
+  if (user.lastName !== undefined) entry.lastName = user.lastName
+  if (user.lastUsedAt !== undefined) entry.lastUsedDate = user.lastUsedAt
+  return entry
+}
+
+/** A user on its way out: the record, and its JSON as records.ndjson and the state store hold it. */
+interface StagedUser {
+  readonly user: User
+  readonly id: string
+  readonly record: string
 }
 
 /** A license and its holders (`{"email","licenseStatus"}` JSON lines), as the users file lists them. */
@@ -161,11 +170,11 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
   const prefix: Readonly<Record<keyof RecordOf, string>> = { users: head('user'), groups: head('group'), memberships: head('membership') }
 
   /** Turns users into records.ndjson lines, staging their users-file entries and license holders on the way. */
-  const usersOut = async (users: Iterable<{ readonly user: User; readonly json: string }>): Promise<string> => {
+  const usersOut = async (users: Iterable<StagedUser>): Promise<string> => {
     let lines = ''
     let entries = ''
-    for (const { user, json } of users) {
-      lines += `${prefix.users}${json}}\n`
+    for (const { user, record } of users) {
+      lines += `${prefix.users}${record}}\n`
       const entry = toriiEntry(user)
       if (entry === undefined) {
         counts.unmatchedEmail++
@@ -173,7 +182,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
         continue
       }
       entries += `${entry}\n`
-      const holder = `${JSON.stringify({ email: user.email, licenseStatus: user.status === 'active' ? 'active' : 'inactive' })}\n`
+      const holder = `{"email":${JSON.stringify(user.email)},"licenseStatus":"${user.status === 'active' ? 'active' : 'inactive'}"}\n`
       for (const name of user.licenses) {
         let staged = licenseStaging.get(name)
         if (staged === undefined) {
@@ -214,8 +223,8 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
     counts[batch.entity] += batch.records.length
     let lines = ''
     if (batch.entity === 'users') {
-      const users = (batch.records as ReadonlyArray<User>).map((user) => ({ user, json: JSON.stringify(user) }))
-      state.stage(staged, users.map(({ user, json }) => ({ id: user.id, record: json })))
+      const users = (batch.records as ReadonlyArray<User>).map((user): StagedUser => ({ user, id: user.id, record: JSON.stringify(user) }))
+      state.stage(staged, users)
       lines = await usersOut(users)
     } else for (const data of batch.records as ReadonlyArray<unknown>) lines += `${prefix[batch.entity]}${JSON.stringify(data)}}\n`
     await records.write(lines)
@@ -235,7 +244,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
       usersFile = 'not written: held back by the drop guard'
     } else {
       // Users of the last complete snapshot that this complete sync did not list are reported deleted, a page at a time.
-      let page: Array<{ user: User; json: string }> = []
+      let page: StagedUser[] = []
       const flush = async () => {
         await records.write(await usersOut(page))
         counts.deleted += page.length
@@ -243,7 +252,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
       }
       for (const row of state.vanishedUsers(staged, account)) {
         const user: User = { ...(JSON.parse(row.record) as User), status: 'deleted' }
-        page.push({ user, json: JSON.stringify(user) })
+        page.push({ user, id: user.id, record: JSON.stringify(user) })
         if (page.length === 1000) await flush()
       }
       await flush()

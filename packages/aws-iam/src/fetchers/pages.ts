@@ -1,9 +1,9 @@
 /**
- * SDK paginator output as a core stream: errors translated once, the marker guarded (a repeated or missing
- * marker is an `Upstream` error, never a silent loop or a silent truncation), and an expired session renewed
- * once and the listing resumed from the last marker.
+ * SDK paginator output as a core stream, read one page ahead: errors translated once, the marker guarded (a
+ * repeated or missing marker is an `Upstream` error, never a silent loop or a silent truncation), and an expired
+ * session renewed once and the listing resumed from the last marker handed on.
  */
-import { ConnectorError, guardPagination, type Stream } from '@connectors/core'
+import { ConnectorError, guardPagination, readAhead, type Stream } from '@connectors/core'
 import type { IAMClient } from '@aws-sdk/client-iam'
 import * as E from 'fp-ts/Either'
 import type { AwsIamSession } from '../auth.js'
@@ -36,7 +36,8 @@ export function iamPages<P extends IamPage>(
     let renewedAt: string | undefined | null = null
     for (;;) {
       try {
-        for await (const page of paginate(session.iam(), marker)) {
+        // The next page is requested as soon as this one is handed on, so IAM works while this one is mapped and written.
+        for await (const page of readAhead(paginate(session.iam(), marker))) {
           if (page.IsTruncated === true && (page.Marker === undefined || page.Marker === '')) {
             yield E.right(page)
             yield E.left(ConnectorError.upstream({ ...scope, detail: 'IAM said the listing is truncated but returned no Marker; refusing to report a partial listing as whole' }))

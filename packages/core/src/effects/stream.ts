@@ -38,3 +38,39 @@ export async function* fromThrowing<A>(iterable: AsyncIterable<A>, translate: (t
     yield E.left(translate(thrown))
   }
 }
+
+/**
+ * Reads one item ahead: as soon as an item is handed out, the next is requested, so fetching page n+1 overlaps
+ * with whatever the consumer does with page n (mapping, writing). Same items, same order; an error surfaces where
+ * it occurred. A consumer that stops early closes the source (without waiting for the request in flight).
+ */
+export function readAhead<A>(iterable: AsyncIterable<A>): AsyncIterable<A> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const source = iterable[Symbol.asyncIterator]()
+      let ended = false
+      try {
+        let pending = source.next()
+        for (;;) {
+          let result: IteratorResult<A>
+          try {
+            result = await pending
+          } catch (thrown) {
+            ended = true
+            throw thrown
+          }
+          if (result.done === true) {
+            ended = true
+            return
+          }
+          pending = source.next()
+          // Awaited on the next turn; if the consumer stops first, its failure must not go unhandled.
+          pending.catch(() => {})
+          yield result.value
+        }
+      } finally {
+        if (!ended) void source.return?.()?.catch(() => {})
+      }
+    },
+  }
+}

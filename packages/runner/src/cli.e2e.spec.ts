@@ -107,7 +107,10 @@ describe('connectors sync (the CLI, as a process, against the sandbox)', () => {
       expect(E.isRight(ToriiUsersFile.decode(torii))).toBe(true)
       expect((torii as ToriiUsersFile).licenses).toEqual([{ name: 'AWS IAM', users: account.users.map((u) => ({ email: `${u.name}@e2e.example`, licenseStatus: 'active' })) }])
     }
-    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as { accounts: Array<{ status: string; apiCalls: number; counts: { users: number } }> }
+    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as { elapsedMs: number; cpuMs: number; mainThreadBusy: number; accounts: Array<{ status: string; apiCalls: number; counts: { users: number } }> }
+    expect(report.cpuMs).toBeGreaterThan(0)
+    expect(report.mainThreadBusy).toBeGreaterThan(0)
+    expect(report.mainThreadBusy).toBeLessThanOrEqual(1)
     expect(report.accounts.map((a) => [a.status, a.counts.users])).toEqual([['ok', 120], ['ok', 120], ['ok', 120]])
     expect(report.accounts[0]?.apiCalls).toBe(sandbox.stats().totalRequests / 3)
     const bytes = await allBytes(dir, run)

@@ -291,9 +291,14 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
   }
 }
 
-/** Runs every unit under a pool of `concurrency`; writes records.ndjson and report.json atomically. */
-export async function runSync(units: ReadonlyArray<SyncUnit>, options: SyncOptions): Promise<{ envelopes: Envelope[]; elapsedMs: number }> {
+/**
+ * Runs every unit under a pool of `concurrency`; writes records.ndjson and report.json atomically. The report has
+ * the sync's elapsed and CPU time and the share of it the main thread was busy, then one envelope per account.
+ */
+export async function runSync(units: ReadonlyArray<SyncUnit>, options: SyncOptions): Promise<{ envelopes: Envelope[]; elapsedMs: number; cpuMs: number; mainThreadBusy: number }> {
   const started = Date.now()
+  const busy = performance.eventLoopUtilization()
+  const cpu = process.cpuUsage()
   const records = await AtomicStream.open(join(options.out, 'records.ndjson'))
   const pool = new AdaptiveLimiter({ initial: options.concurrency, max: options.concurrency })
   try {
@@ -307,8 +312,12 @@ export async function runSync(units: ReadonlyArray<SyncUnit>, options: SyncOptio
     )
     await records.commit()
     const elapsedMs = Date.now() - started
-    await writeFileAtomic(join(options.out, 'report.json'), `${JSON.stringify({ elapsedMs, accounts: envelopes }, null, 2)}\n`)
-    return { envelopes, elapsedMs }
+    // How busy this process was: a main thread busy most of the sync means the machine's CPU, not the upstream's
+    // limits, set its pace (more cores or more shards would help; more concurrency would not).
+    const used = process.cpuUsage(cpu)
+    const usage = { cpuMs: Math.round((used.user + used.system) / 1000), mainThreadBusy: Math.round(performance.eventLoopUtilization(busy).utilization * 1000) / 1000 }
+    await writeFileAtomic(join(options.out, 'report.json'), `${JSON.stringify({ elapsedMs, ...usage, accounts: envelopes }, null, 2)}\n`)
+    return { envelopes, elapsedMs, ...usage }
   } catch (error) {
     await records.abort()
     throw error

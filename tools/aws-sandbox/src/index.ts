@@ -5,6 +5,7 @@
  */
 export { startSandbox, type Sandbox, type SandboxOptions } from './server.js'
 export type { SandboxStats } from './stats.js'
+export { SandboxState, type AccountState, type UserEntity, type GroupEntity } from './state.js'
 export { Faults } from './faults.js'
 export { Seed, decodeSeed, loadSeedFile, type SeedAccount, type SeedPrincipal, type SeedRole, type SeedUser, type SeedGroup } from './seed.js'
 export { PolicyDocument, evaluate, refusalOf } from './policy.js'

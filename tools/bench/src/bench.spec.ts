@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkTargets, renderTable, runScenario } from './bench.js'
+import { checkTargets, renderTable, runScenario, STAGE_CONTENDER } from './bench.js'
 import { lowerBoundSeconds, minimumCalls, scenarios } from './scenarios.js'
 
 const byName = (name: string) => scenarios.find((s) => s.name === name) as (typeof scenarios)[number]
@@ -17,9 +17,11 @@ describe('the lower bound', () => {
 })
 
 describe('the harness (smoke scenario)', () => {
-  it('runs our CLI and the naive baseline against a sandbox process and checks the outputs', async () => {
-    const rows = await runScenario(byName('smoke'))
-    expect(rows.map((r) => r.contender)).toEqual(['ours (connectors sync)', 'naive SDK loop'])
+  it('runs our CLI, the naive baseline and the mapping-and-writing stage, and checks the outputs', async () => {
+    const rows = await runScenario(byName('smoke'), () => {}, 2)
+    expect(rows.map((r) => [r.contender, r.runs])).toEqual([['ours (connectors sync)', 2], ['naive SDK loop', 1], [STAGE_CONTENDER, 1]])
+    expect(rows[2]).toMatchObject({ usersPerS: expect.any(Number), accountsFailed: 0, recordsLost: 0 })
+    expect(rows[0]?.mainThreadBusy).toBeGreaterThan(0)
     const failed = checkTargets(rows).filter((t) => !t.ok && !t.target.includes('start-up'))
     expect(failed).toEqual([])
     expect(rows[0]).toMatchObject({ okCalls: 14, minimumCalls: 14, accountsFailed: 0, recordsLost: 0 })

@@ -14,6 +14,8 @@ export interface Scenario {
   readonly failureRate?: number
   /** Also run the naive baseline (skipped where it would take too long to say anything new). */
   readonly naive: boolean
+  /** Also measure the mapping-and-writing stage alone (SDK mocked). */
+  readonly stage?: boolean
   /** Our CLI with a setting changed, to show why the default is what it is. */
   readonly variants?: ReadonlyArray<{ readonly name: string; readonly args: ReadonlyArray<string> }>
 }
@@ -53,6 +55,7 @@ export const scenarios: ReadonlyArray<Scenario> = [
     members: 20,
     latencyMs: 0,
     naive: false,
+    stage: true,
   },
   {
     ...manyAccounts,
@@ -74,6 +77,7 @@ export const scenarios: ReadonlyArray<Scenario> = [
     latencyMs: 2,
     throttle: { rate: 50, burst: 20, per: 'account' },
     naive: true,
+    stage: true,
   },
 ]
 

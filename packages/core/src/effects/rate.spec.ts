@@ -120,4 +120,31 @@ describe('AdaptiveRateLimiter', () => {
     // Nine of them in the last second (the first just left it).
     expect(limiter.currentRate).toBe(9)
   })
+
+  it('keeps a slow pace that is admitted in full: random throttles do not halve it to the floor', async () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0, cooldownMs: 0 })
+    for (let i = 0; i < 10; i++) {
+      limiter.succeeded()
+      c.advance(50)
+    }
+    limiter.throttled()
+    // From now on the upstream admits two calls a second.
+    for (let i = 0; i < 12; i++) {
+      c.advance(500)
+      limiter.succeeded()
+      limiter.throttled()
+    }
+    const slow = limiter.currentRate
+    expect(slow).toBeGreaterThan(1.5)
+    expect(slow).toBeLessThan(3)
+    // Paced there, one attempt in three throttled at random: too few successes fit in one second to judge the
+    // pace by, so the window stretches to five slots, where they do.
+    for (let i = 0; i < 30; i++) {
+      await limiter.acquire()
+      if (i % 3 === 2) limiter.throttled()
+      else limiter.succeeded()
+    }
+    expect(limiter.currentRate).toBeGreaterThanOrEqual(slow * 0.9)
+  })
 })

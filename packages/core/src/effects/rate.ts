@@ -23,6 +23,8 @@ export interface AdaptiveRateOptions {
 }
 
 const WINDOW_MS = 1000
+/** Successes older than this are forgotten (the window of a slow pace stretches up to it). */
+const MAX_WINDOW_MS = 10_000
 /** Successes needed in the window before the granted rate is trusted. */
 const MIN_SAMPLES = 5
 /**
@@ -75,7 +77,21 @@ export class AdaptiveRateLimiter {
   }
 
   private prune(now: number): void {
-    while (this.recent.length > 0 && (this.recent[0] as number) <= now - WINDOW_MS) this.recent.shift()
+    while (this.recent.length > 0 && (this.recent[0] as number) <= now - MAX_WINDOW_MS) this.recent.shift()
+  }
+
+  /**
+   * Successes per second over the last window, or over the time since the first success if shorter; `undefined`
+   * with fewer than MIN_SAMPLES successes in it, which would pace far too low. The window is a second, stretched
+   * for a slow pace to the time 2 × MIN_SAMPLES slots take (else a slow pace could never be seen to be admitted,
+   * and random throttles would halve it to the floor).
+   */
+  private grantedRate(now: number): number | undefined {
+    const window = Math.min(MAX_WINDOW_MS, Math.max(WINDOW_MS, Number.isFinite(this.rate) ? (2 * MIN_SAMPLES * 1000) / this.rate : 0))
+    let count = 0
+    for (let i = this.recent.length - 1; i >= 0 && (this.recent[i] as number) > now - window; i--) count++
+    if (count < MIN_SAMPLES) return undefined
+    return (count * 1000) / Math.max(100, Math.min(window, now - (this.firstSuccessAt ?? now)))
   }
 
   /** Reports a success: counted for the estimate; a paced rate probes upward. */
@@ -95,9 +111,7 @@ export class AdaptiveRateLimiter {
   throttled(): void {
     const now = this.now()
     this.prune(now)
-    // Successes per second over the last second, or over the time since the first success if shorter; no estimate
-    // from fewer than MIN_SAMPLES, which would pace far too low.
-    const granted = this.recent.length < MIN_SAMPLES ? undefined : (this.recent.length * 1000) / Math.max(100, Math.min(WINDOW_MS, now - (this.firstSuccessAt ?? now)))
+    const granted = this.grantedRate(now)
     if (Number.isFinite(this.rate) && granted !== undefined && granted >= this.rate * ADMITTED) {
       this.nextSlot = Math.max(now, this.nextSlot - 1000 / this.rate)
       return

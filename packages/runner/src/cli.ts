@@ -13,7 +13,7 @@ import { ConnectorLoadError, loadConnector } from './load.js'
 import { createLogger } from './logger.js'
 import { createProgress } from './progress.js'
 import { loadRunConfig, type RunConfig } from './run-config.js'
-import { StateStore } from './state.js'
+import { StateWorker } from './state-client.js'
 import { runSync, type Envelope, type SyncUnit } from './sync.js'
 
 /** The default bound on accounts synced at once (IAM limits are per customer account, so accounts run in parallel). */
@@ -137,7 +137,7 @@ export function createProgram(io: Io): { run: (argv: ReadonlyArray<string>) => P
       const config = await runConfig(opts.config, io)
       const units = await unitsOf(config, io)
       const out = resolve(io.cwd, opts.out ?? config.out ?? 'out')
-      const state = new StateStore(resolve(io.cwd, opts.state ?? config.state ?? '.connectors/state.db'))
+      const state = await StateWorker.open(resolve(io.cwd, opts.state ?? config.state ?? '.connectors/state.db'))
       const progress = io.isTty ? createProgress(units, io.err) : undefined
       try {
         const { envelopes, elapsedMs } = await runSync(units, {
@@ -154,7 +154,7 @@ export function createProgram(io: Io): { run: (argv: ReadonlyArray<string>) => P
         io.out(summary(envelopes, elapsedMs, out))
         if (envelopes.some((e) => e.status !== 'ok')) exitCode = 1
       } finally {
-        state.close()
+        await state.close()
       }
     })
 

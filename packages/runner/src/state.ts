@@ -111,21 +111,18 @@ export class StateStore {
     return { previous, vanished }
   }
 
-  /** The snapshot's users that the staging lacks, a page at a time (no cursor stays open across awaits). */
-  *vanishedUsers(staging: Staging, account: string, pageSize = 5000): IterableIterator<RememberedUser> {
+  /**
+   * One page of the snapshot's users that the staging lacks, after snapshot row `after` (0 to start), and the row to
+   * continue after; a page shorter than `limit` is the last. No cursor stays open between pages.
+   */
+  vanishedPage(staging: Staging, account: string, after: number, limit: number): { readonly users: RememberedUser[]; readonly last: number } {
     const snapshot = this.snapshotTable(staging.connector, account)
-    if (snapshot === undefined) return
+    if (snapshot === undefined) return { users: [], last: after }
     this.db.exec(`CREATE INDEX IF NOT EXISTS ${staging.table}_user ON ${staging.table} (user_id)`)
-    const page = this.db.prepare(
-      `SELECT s.rowid AS r, s.user_id AS id, s.record AS record FROM ${snapshot} s WHERE NOT EXISTS (SELECT 1 FROM ${staging.table} t WHERE t.user_id = s.user_id) AND s.rowid > ? ORDER BY s.rowid LIMIT ?`,
-    )
-    let after = 0
-    for (;;) {
-      const rows = page.all(after, pageSize) as Array<RememberedUser & { r: number }>
-      for (const row of rows) yield { id: row.id, record: row.record }
-      if (rows.length < pageSize) return
-      after = (rows[rows.length - 1] as { r: number }).r
-    }
+    const rows = this.db
+      .prepare(`SELECT s.rowid AS r, s.user_id AS id, s.record AS record FROM ${snapshot} s WHERE NOT EXISTS (SELECT 1 FROM ${staging.table} t WHERE t.user_id = s.user_id) AND s.rowid > ? ORDER BY s.rowid LIMIT ?`)
+      .all(after, limit) as Array<RememberedUser & { r: number }>
+    return { users: rows.map((row) => ({ id: row.id, record: row.record })), last: rows.length === 0 ? after : (rows[rows.length - 1] as { r: number }).r }
   }
 
   /** Makes the staging the account's snapshot (after a complete sync) and drops the one it replaces, atomically. */

@@ -20,7 +20,7 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { readLinesSync } from './lines.js'
 import { AtomicStream, ToriiUser, writeFileAtomic } from './outputs.js'
-import type { StateStore } from './state.js'
+import type { SyncState } from './state-client.js'
 
 /** One unit of work. */
 export interface SyncUnit {
@@ -56,7 +56,7 @@ export interface Envelope {
 /** Sync options. */
 export interface SyncOptions {
   readonly out: string
-  readonly state: StateStore
+  readonly state: SyncState
   readonly concurrency: number
   readonly dropThreshold: number
   readonly acceptDrop: boolean
@@ -160,7 +160,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
   const state = options.state
   // This sync's users are staged in the state store as they arrive (memory holds none of them), and their users-file
   // entries and license holders in staging files beside the outputs; all of it is used only if the sync is complete.
-  const staged = state.beginStaging(id, unit.name)
+  const staging = await state.beginStaging(id, unit.name)
   const stagingBase = join(options.out, '.staging', `${id}-${unit.name.replace(/[^\w.-]/g, '_')}`)
   const toriiPath = `${stagingBase}.torii.ndjson`
   const toriiStaging = await AtomicStream.open(toriiPath)
@@ -224,7 +224,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
     let lines = ''
     if (batch.entity === 'users') {
       const users = (batch.records as ReadonlyArray<User>).map((user): StagedUser => ({ user, id: user.id, record: JSON.stringify(user) }))
-      state.stage(staged, users)
+      await state.stage(staging, users)
       lines = await usersOut(users)
     } else for (const data of batch.records as ReadonlyArray<unknown>) lines += `${prefix[batch.entity]}${JSON.stringify(data)}}\n`
     await records.write(lines)
@@ -236,7 +236,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
   let usersFile = 'not written: the sync was incomplete'
   let applied = false
   if (outcome.complete) {
-    const { previous, vanished } = state.compare(staged, account)
+    const { previous, vanished } = await state.compare(staging, account)
     const share = previous === 0 ? 0 : vanished / previous
     if (share > options.dropThreshold && !options.acceptDrop) {
       dropGuard = { previous, current: counts.users, share: Math.round(share * 1000) / 1000, threshold: options.dropThreshold }
@@ -244,35 +244,34 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
       usersFile = 'not written: held back by the drop guard'
     } else {
       // Users of the last complete snapshot that this complete sync did not list are reported deleted, a page at a time.
-      let page: StagedUser[] = []
-      const flush = async () => {
-        await records.write(await usersOut(page))
-        counts.deleted += page.length
-        page = []
+      for (let after = 0, more = true; more; ) {
+        const { users, last } = await state.vanishedPage(staging, account, after, 1000)
+        const deleted = users.map((row): StagedUser => {
+          const user: User = { ...(JSON.parse(row.record) as User), status: 'deleted' }
+          return { user, id: user.id, record: JSON.stringify(user) }
+        })
+        await records.write(await usersOut(deleted))
+        counts.deleted += deleted.length
+        more = users.length === 1000
+        after = last
       }
-      for (const row of state.vanishedUsers(staged, account)) {
-        const user: User = { ...(JSON.parse(row.record) as User), status: 'deleted' }
-        page.push({ user, id: user.id, record: JSON.stringify(user) })
-        if (page.length === 1000) await flush()
-      }
-      await flush()
       applied = true
     }
   }
   await toriiStaging.commit()
-  for (const staged of licenseStaging.values()) await staged.file.commit()
+  for (const license of licenseStaging.values()) await license.file.commit()
   if (applied) {
     const path = join(options.out, 'torii', id, `${account}.json`)
-    const licenses = [...licenseStaging].map(([name, staged]) => ({ name, holders: () => readLinesSync(staged.path) }))
+    const licenses = [...licenseStaging].map(([name, license]) => ({ name, holders: () => readLinesSync(license.path) }))
     usersFile = (await writeUsersFile(path, () => readLinesSync(toriiPath), licenses)) ?? path
-    state.commitStaging(staged, account)
-  } else state.discardStaging(staged)
+    await state.commitStaging(staging, account)
+  } else await state.discardStaging(staging)
   await rm(toriiPath, { force: true })
-  for (const staged of licenseStaging.values()) await rm(staged.path, { force: true })
+  for (const license of licenseStaging.values()) await rm(license.path, { force: true })
   processingMs += performance.now() - began
   const finishedAt = new Date()
   const status: Envelope['status'] = outcome.complete && dropGuard === undefined ? 'ok' : outcome.completedEntities.length === 0 ? 'failed' : 'partial'
-  state.record({ connector: id, account, status, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), users: counts.users, deleted: counts.deleted, heldBack: dropGuard !== undefined })
+  await state.record({ connector: id, account, status, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), users: counts.users, deleted: counts.deleted, heldBack: dropGuard !== undefined })
   return {
     connector: id,
     account,

@@ -135,9 +135,17 @@ export function createProgram(io: Io): { run: (argv: ReadonlyArray<string>) => P
     .action(async (opts: { config: string; out?: string; state?: string; concurrency?: number; acceptDrop?: boolean }) => {
       const logger = createLogger(program.opts<{ logLevel: string }>().logLevel)
       const config = await runConfig(opts.config, io)
-      const units = await unitsOf(config, io)
+      // The state store's thread starts while the connectors load, not after.
+      const opening = StateWorker.open(resolve(io.cwd, opts.state ?? config.state ?? '.connectors/state.db'))
+      let units: Awaited<ReturnType<typeof unitsOf>>
+      try {
+        units = await unitsOf(config, io)
+      } catch (error) {
+        await (await opening.catch(() => undefined))?.close()
+        throw error
+      }
+      const state = await opening
       const out = resolve(io.cwd, opts.out ?? config.out ?? 'out')
-      const state = await StateWorker.open(resolve(io.cwd, opts.state ?? config.state ?? '.connectors/state.db'))
       const progress = io.isTty ? createProgress(units, io.err) : undefined
       try {
         const { envelopes, elapsedMs } = await runSync(units, {

@@ -39,9 +39,10 @@ export class AtomicStream {
     if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve))
   }
 
-  async commit(): Promise<void> {
+  /** Finishes the file and moves it into place: under its own name, or under `as` (in the same directory tree). */
+  async commit(as: string = this.path): Promise<void> {
     await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())))
-    await rename(this.temp, this.path)
+    await rename(this.temp, as)
   }
 
   async abort(): Promise<void> {

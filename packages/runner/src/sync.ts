@@ -96,40 +96,57 @@ interface LicenseHolders {
   readonly holders: () => Iterable<string>
 }
 
-/** Writes an account's users file, streaming its entries and license holders from the staging files, atomically. */
-async function writeUsersFile(path: string, entries: () => Iterable<string>, licenses: ReadonlyArray<LicenseHolders>): Promise<string | undefined> {
-  const file = await AtomicStream.open(path)
-  let chunk = ''
-  const add = async (text: string) => {
-    chunk += text
-    if (chunk.length > 1 << 20) {
-      await file.write(chunk)
-      chunk = ''
+/**
+ * An account's users file, written as its users arrive (entries are appended to the users list), finished with the
+ * license holders once the sync is known to be complete, and moved into place only then; otherwise dropped.
+ */
+class UsersFile {
+  private first = true
+
+  private constructor(private readonly file: AtomicStream) {}
+
+  static async open(path: string): Promise<UsersFile> {
+    const usersFile = new UsersFile(await AtomicStream.open(path))
+    await usersFile.file.write('{\n  "users": [')
+    return usersFile
+  }
+
+  /** Appends entries (each a serialized, checked users-file entry). */
+  async add(entries: ReadonlyArray<string>): Promise<void> {
+    if (entries.length === 0) return
+    const text = `${this.first ? '' : ','}\n    ${entries.join(',\n    ')}`
+    this.first = false
+    await this.file.write(text)
+  }
+
+  /** Closes the users list, writes the licenses and moves the file to `path`; says why when it could not. */
+  async finish(path: string, licenses: ReadonlyArray<LicenseHolders>): Promise<string | undefined> {
+    try {
+      let chunk = `${this.first ? ']' : '\n  ]'},\n  "licenses": [`
+      for (const [i, license] of licenses.entries()) {
+        chunk += `${i === 0 ? '' : ','}\n    {"name": ${JSON.stringify(license.name)}, "users": [`
+        let first = true
+        for (const holder of license.holders()) {
+          chunk += `${first ? '' : ','}\n      ${holder}`
+          first = false
+          if (chunk.length > 1 << 20) {
+            await this.file.write(chunk)
+            chunk = ''
+          }
+        }
+        chunk += first ? ']}' : '\n    ]}'
+      }
+      await this.file.write(`${chunk}${licenses.length === 0 ? ']\n}\n' : '\n  ]\n}\n'}`)
+      await this.file.commit(path)
+      return undefined
+    } catch (error) {
+      await this.file.abort()
+      return `not written: ${(error as Error).message}`
     }
   }
-  const list = async (items: Iterable<string>, indent: string) => {
-    let first = true
-    for (const item of items) {
-      await add(`${first ? '' : ','}\n${indent}${item}`)
-      first = false
-    }
-    return first
-  }
-  try {
-    await add('{\n  "users": [')
-    await add((await list(entries(), '    ')) ? ']' : '\n  ]')
-    await add(',\n  "licenses": [')
-    for (const [i, license] of licenses.entries()) {
-      await add(`${i === 0 ? '' : ','}\n    {"name": ${JSON.stringify(license.name)}, "users": [`)
-      await add((await list(license.holders(), '      ')) ? ']}' : '\n    ]}')
-    }
-    await add(licenses.length === 0 ? ']\n}\n' : '\n  ]\n}\n')
-    await file.write(chunk)
-    await file.commit()
-    return undefined
-  } catch (error) {
-    await file.abort()
-    return `not written: ${(error as Error).message}`
+
+  abort(): Promise<void> {
+    return this.file.abort()
   }
 }
 
@@ -158,12 +175,13 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
   const unmatched: string[] = []
   const id = unit.connector.id
   const state = options.state
-  // This sync's users are staged in the state store as they arrive (memory holds none of them), and their users-file
-  // entries and license holders in staging files beside the outputs; all of it is used only if the sync is complete.
+  // This sync's users are staged in the state store as they arrive (memory holds none of them), their users-file
+  // entries go straight into the users file (under a temporary name) and their license holders into staging files
+  // beside the outputs; all of it is kept only if the sync turns out complete.
   const staging = await state.beginStaging(id, unit.name)
-  const stagingBase = join(options.out, '.staging', `${id}-${unit.name.replace(/[^\w.-]/g, '_')}`)
-  const toriiPath = `${stagingBase}.torii.ndjson`
-  const toriiStaging = await AtomicStream.open(toriiPath)
+  const safeName = unit.name.replace(/[^\w.-]/g, '_')
+  const stagingBase = join(options.out, '.staging', `${id}-${safeName}`)
+  const usersFile = await UsersFile.open(join(options.out, 'torii', id, `${safeName}.users-file`))
   const licenseStaging = new Map<string, { readonly path: string; readonly file: AtomicStream; buffered: string }>()
   // Each records.ndjson line is {"type","connector","account","data"}; the head is the same for a whole batch.
   const head = (type: string) => `{"type":"${type}","connector":${JSON.stringify(id)},"account":${JSON.stringify(unit.name)},"data":`
@@ -172,7 +190,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
   /** Turns users into records.ndjson lines, staging their users-file entries and license holders on the way. */
   const usersOut = async (users: Iterable<StagedUser>): Promise<string> => {
     let lines = ''
-    let entries = ''
+    const entries: string[] = []
     for (const { user, record } of users) {
       lines += `${prefix.users}${record}}\n`
       const entry = toriiEntry(user)
@@ -181,7 +199,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
         if (unmatched.length < 20) unmatched.push(user.username)
         continue
       }
-      entries += `${entry}\n`
+      entries.push(entry)
       const holder = `{"email":${JSON.stringify(user.email)},"licenseStatus":"${user.status === 'active' ? 'active' : 'inactive'}"}\n`
       for (const name of user.licenses) {
         let staged = licenseStaging.get(name)
@@ -193,7 +211,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
         staged.buffered += holder
       }
     }
-    await toriiStaging.write(entries)
+    await usersFile.add(entries)
     for (const staged of licenseStaging.values()) {
       if (staged.buffered === '') continue
       await staged.file.write(staged.buffered)
@@ -233,7 +251,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
   const began = performance.now()
   const account = outcome.account === '-' ? unit.name : outcome.account
   let dropGuard: Envelope['dropGuard']
-  let usersFile = 'not written: the sync was incomplete'
+  let usersFileResult = 'not written: the sync was incomplete'
   let applied = false
   if (outcome.complete) {
     const { previous, vanished } = await state.compare(staging, account)
@@ -241,7 +259,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
     if (share > options.dropThreshold && !options.acceptDrop) {
       dropGuard = { previous, current: counts.users, share: Math.round(share * 1000) / 1000, threshold: options.dropThreshold }
       options.logger.warn({ connector: id, account, ...dropGuard }, 'held back: the sync dropped more users than the threshold; rerun with --accept-drop to apply')
-      usersFile = 'not written: held back by the drop guard'
+      usersFileResult = 'not written: held back by the drop guard'
     } else {
       // Users of the last complete snapshot that this complete sync did not list are reported deleted, a page at a time.
       for (let after = 0, more = true; more; ) {
@@ -258,15 +276,16 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
       applied = true
     }
   }
-  await toriiStaging.commit()
   for (const license of licenseStaging.values()) await license.file.commit()
   if (applied) {
     const path = join(options.out, 'torii', id, `${account}.json`)
     const licenses = [...licenseStaging].map(([name, license]) => ({ name, holders: () => readLinesSync(license.path) }))
-    usersFile = (await writeUsersFile(path, () => readLinesSync(toriiPath), licenses)) ?? path
+    usersFileResult = (await usersFile.finish(path, licenses)) ?? path
     await state.commitStaging(staging, account)
-  } else await state.discardStaging(staging)
-  await rm(toriiPath, { force: true })
+  } else {
+    await usersFile.abort()
+    await state.discardStaging(staging)
+  }
   for (const license of licenseStaging.values()) await rm(license.path, { force: true })
   processingMs += performance.now() - began
   const finishedAt = new Date()
@@ -286,7 +305,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
     ...counters,
     ...(unmatched.length > 0 ? { unmatchedEmail: unmatched } : {}),
     ...(dropGuard !== undefined ? { dropGuard } : {}),
-    usersFile,
+    usersFile: usersFileResult,
   }
 }
 

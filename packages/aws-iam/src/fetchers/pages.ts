@@ -65,3 +65,43 @@ export function iamPages<P extends IamPage>(
   }
   return guardPagination(pages(), (p) => p.Marker, { scope, maxPages: MAX_PAGES })
 }
+
+/** How {@link checkedListing} tells entities apart and recognizes one IAM could have sent. */
+export interface ListingCheck<T> {
+  /** The entity's kind, for messages ("user", "group"). */
+  readonly kind: string
+  readonly id: (item: T) => string
+  readonly name: (item: T) => string
+  /** IAM's naming rule for the kind. */
+  readonly validName: RegExp
+}
+
+/**
+ * Ends a listing with an `Upstream` error at an entity IAM could not have sent (no id, a name beyond IAM's rules)
+ * or one listed twice, which also stops an endless pagination that repeats its pages under new markers long
+ * before the page cap.
+ */
+export async function* checkedListing<T>(session: AwsIamSession, operation: string, pages: Stream<ReadonlyArray<T>>, check: ListingCheck<T>): Stream<ReadonlyArray<T>> {
+  const action = operation.replace(/^iam:/, '')
+  const seen = new Set<string>()
+  const refuse = (detail: string) => E.left(ConnectorError.upstream({ connector: 'aws-iam', account: session.accountId, operation, detail }))
+  for await (const page of pages) {
+    if (E.isRight(page)) {
+      for (const item of page.right) {
+        const id = check.id(item)
+        const name = check.name(item)
+        if (id === '' || !check.validName.test(name)) {
+          yield refuse(`${action} returned a ${check.kind} IAM could not have (id ${JSON.stringify(id)}, name ${JSON.stringify(name.slice(0, 80))})`)
+          return
+        }
+        if (seen.has(id)) {
+          yield refuse(`${action} listed ${check.kind} ${name} (${id}) twice; the pagination is inconsistent`)
+          return
+        }
+        seen.add(id)
+      }
+    }
+    yield page
+    if (E.isLeft(page)) return
+  }
+}

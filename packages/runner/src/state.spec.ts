@@ -66,7 +66,7 @@ describe('the state store', () => {
     state.close()
   })
 
-  it('takes over the single snapshot table of a state file written by runner 0.1', () => {
+  it('takes over the single snapshot table of a state file written by an earlier runner', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'state-')), 'state.db')
     const old = new Database(path)
     old.exec('CREATE TABLE snapshot (connector TEXT NOT NULL, account TEXT NOT NULL, user_id TEXT NOT NULL, record TEXT NOT NULL)')

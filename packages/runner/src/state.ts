@@ -63,7 +63,7 @@ export class StateStore {
     this.migrateSharedSnapshot()
   }
 
-  /** Moves a state file's single `snapshot` table (written by 0.1 runners) into per-account tables. */
+  /** Moves the single `snapshot` table of a state file written by an earlier runner into per-account tables. */
   private migrateSharedSnapshot(): void {
     const legacy = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshot'").get()
     if (legacy === undefined) return

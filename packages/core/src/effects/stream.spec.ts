@@ -53,13 +53,26 @@ describe('readAhead', () => {
     expect(out).toEqual([1, 2])
   })
 
-  it('closes the source when the consumer stops early, with no unhandled failure from the item in flight', async () => {
-    const s = source([1, 2, 3], 1)
+  it('closes the source when the consumer stops early', async () => {
+    const s = source([1, 2, 3])
     for await (const item of readAhead(s.iterable)) {
       expect(item).toBe(1)
       break
     }
     await new Promise((resolve) => setTimeout(resolve, 10))
+    // The source is left suspended after its second item unless it is told to return.
     expect(s.returned()).toBe(true)
+    expect(s.log).toEqual(['fetch 0', 'fetch 1'])
+  })
+
+  it('lets the item in flight fail unobserved when the consumer has stopped (no unhandled rejection)', async () => {
+    const s = source([1, 2, 3], 1)
+    for await (const item of readAhead(s.iterable)) {
+      expect(item).toBe(1)
+      break
+    }
+    // An unhandled rejection would fail this test run.
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(s.log).toEqual(['fetch 0', 'fetch 1'])
   })
 })

@@ -3,7 +3,7 @@
  * comparison, the swap) runs on a thread of its own, beside the fetching and mapping on the main thread.
  */
 import { Worker } from 'node:worker_threads'
-import type { HistoryEntry, RememberedUser, Staging, StateStore } from './state.js'
+import type { HistoryEntry, RememberedUser, Staging } from './state.js'
 
 /** What a sync needs of the state store. */
 export interface SyncState {
@@ -18,20 +18,6 @@ export interface SyncState {
   close(): Promise<void>
 }
 
-/** A store on this thread behind the same interface (for tests and tools that hold the store themselves). */
-export function onThisThread(store: StateStore): SyncState {
-  return {
-    beginStaging: async (connector, unit) => store.beginStaging(connector, unit),
-    stage: async (staging, users) => store.stage(staging, users),
-    compare: async (staging, account) => store.compare(staging, account),
-    vanishedPage: async (staging, account, after, limit) => store.vanishedPage(staging, account, after, limit),
-    commitStaging: async (staging, account) => store.commitStaging(staging, account),
-    discardStaging: async (staging) => store.discardStaging(staging),
-    record: async (entry) => store.record(entry),
-    close: async () => store.close(),
-  }
-}
-
 /** Pages staged but not yet written before `stage` waits: bounds memory if SQLite falls behind. */
 const STAGE_WINDOW = 8
 
@@ -41,7 +27,8 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 export class StateWorker implements SyncState {
   private nextId = 0
   private readonly pending = new Map<number, Pending>()
-  private readonly staging: Array<Promise<unknown>> = []
+  /** Stage calls not yet answered, oldest first. */
+  private readonly unwritten: Array<Promise<unknown>> = []
   private failure: Error | undefined
 
   private constructor(private readonly worker: Worker) {
@@ -66,7 +53,7 @@ export class StateWorker implements SyncState {
       await state.call('ready')
     } catch (error) {
       await worker.terminate()
-      throw new Error(`cannot open the state database ${path}: ${(error as Error).message}`)
+      throw new Error(`cannot open the state database ${path}: ${(error as Error).message}; give a writable file with --state or the run config's "state"`)
     }
     return state
   }
@@ -95,8 +82,8 @@ export class StateWorker implements SyncState {
     // record never contains a raw newline.
     const written = this.call('stagePacked', staging, JSON.stringify(users.map((u) => u.id)), users.map((u) => u.record).join('\n'))
     written.catch(() => {}) // reported by the next call that waits (answers come in order)
-    this.staging.push(written)
-    if (this.staging.length > STAGE_WINDOW) await this.staging.shift()
+    this.unwritten.push(written)
+    if (this.unwritten.length > STAGE_WINDOW) await this.unwritten.shift()
   }
 
   compare(staging: Staging, account: string): Promise<{ readonly previous: number; readonly vanished: number }> {

@@ -78,6 +78,11 @@ export class StateStore {
     })()
   }
 
+  /** The staging's lookup by user id, built once the staging is complete (inserts stay cheap until then). */
+  private indexStaging(staging: Staging): void {
+    this.db.exec(`CREATE INDEX IF NOT EXISTS ${staging.table}_user ON ${staging.table} (user_id)`)
+  }
+
   private snapshotTable(connector: string, account: string): string | undefined {
     return (this.db.prepare('SELECT tbl FROM snapshots WHERE connector = ? AND account = ?').get(connector, account) as { tbl: string } | undefined)?.tbl
   }
@@ -105,7 +110,7 @@ export class StateStore {
   compare(staging: Staging, account: string): { readonly previous: number; readonly vanished: number } {
     const snapshot = this.snapshotTable(staging.connector, account)
     if (snapshot === undefined) return { previous: 0, vanished: 0 }
-    this.db.exec(`CREATE INDEX IF NOT EXISTS ${staging.table}_user ON ${staging.table} (user_id)`)
+    this.indexStaging(staging)
     const previous = (this.db.prepare(`SELECT count(*) AS n FROM ${snapshot}`).get() as { n: number }).n
     const vanished = (this.db.prepare(`SELECT count(*) AS n FROM ${snapshot} s WHERE NOT EXISTS (SELECT 1 FROM ${staging.table} t WHERE t.user_id = s.user_id)`).get() as { n: number }).n
     return { previous, vanished }
@@ -118,7 +123,7 @@ export class StateStore {
   vanishedPage(staging: Staging, account: string, after: number, limit: number): { readonly users: RememberedUser[]; readonly last: number } {
     const snapshot = this.snapshotTable(staging.connector, account)
     if (snapshot === undefined) return { users: [], last: after }
-    this.db.exec(`CREATE INDEX IF NOT EXISTS ${staging.table}_user ON ${staging.table} (user_id)`)
+    this.indexStaging(staging)
     const rows = this.db
       .prepare(`SELECT s.rowid AS r, s.user_id AS id, s.record AS record FROM ${snapshot} s WHERE NOT EXISTS (SELECT 1 FROM ${staging.table} t WHERE t.user_id = s.user_id) AND s.rowid > ? ORDER BY s.rowid LIMIT ?`)
       .all(after, limit) as Array<RememberedUser & { r: number }>

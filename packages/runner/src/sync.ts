@@ -69,18 +69,16 @@ export interface SyncOptions {
 
 function toriiUser(user: User): ToriiUser | undefined {
   if (user.email === undefined) return undefined
-  // Built field by field rather than with spreads: this runs once per user.
-  const entry: { -readonly [K in keyof ToriiUser]: ToriiUser[K] } = {
+  return {
     id: user.id,
     email: user.email,
     status: user.status,
     externalStatus: user.externalStatus ?? user.status,
     roles: [...user.roles],
+    ...(user.firstName !== undefined ? { firstName: user.firstName } : {}),
+    ...(user.lastName !== undefined ? { lastName: user.lastName } : {}),
+    ...(user.lastUsedAt !== undefined ? { lastUsedDate: user.lastUsedAt } : {}),
   }
-  if (user.firstName !== undefined) entry.firstName = user.firstName
-  if (user.lastName !== undefined) entry.lastName = user.lastName
-  if (user.lastUsedAt !== undefined) entry.lastUsedDate = user.lastUsedAt
-  return entry
 }
 
 /** A user on its way out: the record, and its JSON as records.ndjson and the state store hold it. */

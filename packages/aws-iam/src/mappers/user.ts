@@ -16,15 +16,11 @@ export interface UserMappingContext {
   readonly emailRule: EmailRule | undefined
 }
 
-/** Every IAM user holds the one license; one shared, frozen list serves them all. */
-const LICENSES: ReadonlyArray<string> = Object.freeze([AWS_IAM_LICENSE])
-
 /** Maps one ListUsers entry. Every listed user is `active`; deletion is decided by the runner from complete syncs. */
 export function mapUser(u: IamUser, ctx: UserMappingContext): AwsIamUser {
   const username = u.UserName ?? ''
   const email = emailFor(username, ctx.emailRule)
-  // Built field by field (in the record's key order) rather than with spreads: this runs once per user.
-  const user: { -readonly [K in keyof AwsIamUser]: AwsIamUser[K] } = {
+  return {
     accountId: ctx.accountId,
     id: u.UserId ?? '',
     username,
@@ -33,10 +29,9 @@ export function mapUser(u: IamUser, ctx: UserMappingContext): AwsIamUser {
     status: 'active',
     externalStatus: u.PasswordLastUsed !== undefined ? 'signed-in' : 'no-sign-in-recorded',
     roles: ctx.groupsByUserId.get(u.UserId ?? '') ?? [],
-    licenses: LICENSES,
+    licenses: [AWS_IAM_LICENSE],
     createdAt: (u.CreateDate ?? new Date(0)).toISOString(),
+    ...(u.PasswordLastUsed !== undefined ? { lastUsedAt: u.PasswordLastUsed.toISOString() } : {}),
+    ...(email !== undefined ? { email } : {}),
   }
-  if (u.PasswordLastUsed !== undefined) user.lastUsedAt = u.PasswordLastUsed.toISOString()
-  if (email !== undefined) user.email = email
-  return user
 }

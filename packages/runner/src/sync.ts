@@ -198,7 +198,7 @@ async function syncUnit(unit: SyncUnit, options: SyncOptions, records: AtomicStr
         continue
       }
       entries.push(entry)
-      const holder = `{"email":${JSON.stringify(user.email)},"licenseStatus":"${user.status === 'active' ? 'active' : 'inactive'}"}\n`
+      const holder = `${JSON.stringify({ email: user.email, licenseStatus: user.status === 'active' ? 'active' : 'inactive' })}\n`
       for (const name of user.licenses) {
         let staged = licenseStaging.get(name)
         if (staged === undefined) {

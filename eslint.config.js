@@ -30,5 +30,5 @@ export default [
     },
   },
   { files: ['**/src/**/*.ts', '**/bin/**/*.js'], plugins: { '@nx': nx }, rules: { '@nx/enforce-module-boundaries': boundaries([]) } },
-  { files: ['**/src/**/*.spec.ts'], plugins: { '@nx': nx }, rules: { '@nx/enforce-module-boundaries': boundaries(['type:tool']) } },
+  { files: ['**/src/**/*.spec.ts', '**/src/**/*.e2e-harness.ts'], plugins: { '@nx': nx }, rules: { '@nx/enforce-module-boundaries': boundaries(['type:tool', 'type:testkit']) } },
 ]

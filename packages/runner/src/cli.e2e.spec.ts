@@ -9,6 +9,7 @@ import * as E from 'fp-ts/Either'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ToriiUsersFile } from './outputs.js'
 import { StateStore } from './state.js'
+import { readRecords } from './testing.js'
 
 const CLI = fileURLToPath(new URL('../bin/connectors.js', import.meta.url))
 const EXTERNAL_ID = 'org-e2e-secret-77'
@@ -69,15 +70,11 @@ async function writeRunConfig(dir: string, sandbox: Sandbox, seed: Seed, roles: 
 
 interface Line {
   type: string
-  account: string
+  unit: string
+  accountId: string
   data: { id: string; username: string; status: string; roles: string[]; email?: string }
 }
-const linesOf = async (dir: string): Promise<Line[]> =>
-  (await readFile(join(dir, 'out', 'records.ndjson'), 'utf8'))
-    .trim()
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Line)
+const linesOf = async (dir: string): Promise<Line[]> => (await readRecords(join(dir, 'out'))) as unknown as Line[]
 
 async function allBytes(dir: string, run: Run): Promise<string> {
   return run.stdout + run.stderr + (await allBytesUnder(join(dir, 'out')))
@@ -94,7 +91,7 @@ describe('connectors sync (the CLI, as a process, against the sandbox)', () => {
     expect(run.stdout).toContain('3/3 accounts ok')
     const lines = await linesOf(dir)
     for (const [i, account] of seed.accounts.entries()) {
-      const users = lines.filter((l) => l.type === 'user' && l.account === `acct-${i}`).map((l) => l.data)
+      const users = lines.filter((l) => l.type === 'user' && l.unit === `acct-${i}`).map((l) => l.data)
       expect(users.map((u) => u.username)).toEqual(account.users.map((u) => u.name))
       expect(users.map((u) => u.id)).toEqual(account.users.map((u) => u.id))
       for (const u of users) {
@@ -102,17 +99,17 @@ describe('connectors sync (the CLI, as a process, against the sandbox)', () => {
         expect(u.roles).toEqual(expectedRoles)
         expect(u).toMatchObject({ status: 'active', email: `${u.username}@e2e.example` })
       }
-      expect(lines.filter((l) => l.type === 'membership' && l.account === `acct-${i}`)).toHaveLength(account.groups.reduce((n, g) => n + g.members.length, 0))
-      const torii = JSON.parse(await readFile(join(dir, 'out', 'torii', 'aws-iam', `${account.id}.json`), 'utf8')) as unknown
+      expect(lines.filter((l) => l.type === 'membership' && l.unit === `acct-${i}`)).toHaveLength(account.groups.reduce((n, g) => n + g.members.length, 0))
+      const torii = JSON.parse(await readFile(join(dir, 'out', 'torii', 'aws-iam', `acct-${i}.json`), 'utf8')) as unknown
       expect(E.isRight(ToriiUsersFile.decode(torii))).toBe(true)
       expect((torii as ToriiUsersFile).licenses).toEqual([{ name: 'AWS IAM', users: account.users.map((u) => ({ email: `${u.name}@e2e.example`, licenseStatus: 'active' })) }])
     }
-    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as { elapsedMs: number; cpuMs: number; mainThreadBusy: number; accounts: Array<{ status: string; apiCalls: number; counts: { users: number } }> }
+    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as { elapsedMs: number; cpuMs: number; mainThreadBusy: number; units: Array<{ status: string; apiCalls: number; counts: { users: number } }> }
     expect(report.cpuMs).toBeGreaterThan(0)
     expect(report.mainThreadBusy).toBeGreaterThan(0)
     expect(report.mainThreadBusy).toBeLessThanOrEqual(1)
-    expect(report.accounts.map((a) => [a.status, a.counts.users])).toEqual([['ok', 120], ['ok', 120], ['ok', 120]])
-    expect(report.accounts[0]?.apiCalls).toBe(sandbox.stats().totalRequests / 3)
+    expect(report.units.map((a) => [a.status, a.counts.users])).toEqual([['ok', 120], ['ok', 120], ['ok', 120]])
+    expect(report.units[0]?.apiCalls).toBe(sandbox.stats().totalRequests / 3)
     const bytes = await allBytes(dir, run)
     for (const secret of [...sandbox.state.issuedSecrets, EXTERNAL_ID]) expect(bytes.includes(secret), `a secret leaked: ${secret.slice(0, 6)}…`).toBe(false)
     expect(run.stderr).toMatch(/"msg":"assumed role"/)
@@ -136,8 +133,8 @@ describe('connectors sync (the CLI, as a process, against the sandbox)', () => {
     const run2 = await cli(dir, ['sync', '--config', await writeRunConfig(dir, s2, second)])
     expect(run2.code).toBe(1)
     const deleted = (await linesOf(dir)).filter((l) => l.data.status === 'deleted')
-    expect(deleted.map((l) => [l.account, l.data.username])).toEqual([['acct-0', gone0]])
-    const torii0 = JSON.parse(await readFile(join(dir, 'out', 'torii', 'aws-iam', `${a0.id}.json`), 'utf8')) as ToriiUsersFile
+    expect(deleted.map((l) => [l.unit, l.data.username])).toEqual([['acct-0', gone0]])
+    const torii0 = JSON.parse(await readFile(join(dir, 'out', 'torii', 'aws-iam', 'acct-0.json'), 'utf8')) as ToriiUsersFile
     expect(torii0.users.find((u) => u.email === `${gone0}@e2e.example`)?.status).toBe('deleted')
     expect(torii0.users).toHaveLength(a0.users.length + 1)
     expect(torii0.licenses[0]?.users.filter((h) => h.licenseStatus === 'inactive')).toEqual([{ email: `${gone0}@e2e.example`, licenseStatus: 'inactive' }])
@@ -153,9 +150,9 @@ describe('connectors sync (the CLI, as a process, against the sandbox)', () => {
     const held = await cli(dir, ['sync', '--config', config3])
     expect(held.code).toBe(1)
     expect(held.stdout).toMatch(/held back: 67% of users vanished \(threshold 30%\)/)
-    expect((await linesOf(dir)).filter((l) => l.data.status === 'deleted' && l.account === 'acct-2')).toHaveLength(0)
+    expect((await linesOf(dir)).filter((l) => l.data.status === 'deleted' && l.unit === 'acct-2')).toHaveLength(0)
     const applied = await cli(dir, ['sync', '--config', config3, '--accept-drop'])
-    expect((await linesOf(dir)).filter((l) => l.data.status === 'deleted' && l.account === 'acct-2')).toHaveLength(80)
+    expect((await linesOf(dir)).filter((l) => l.data.status === 'deleted' && l.unit === 'acct-2')).toHaveLength(80)
     expect(applied.stdout).toContain('80 deleted')
     // The store kept every sync's history: the partial one, the held-back one, the applied one.
     const state = new StateStore(join(dir, '.connectors', 'state.db'))
@@ -164,7 +161,7 @@ describe('connectors sync (the CLI, as a process, against the sandbox)', () => {
       expect(state.history('aws-iam', a2.id).map((h) => [h.status, h.deleted, h.heldBack])).toEqual([
         ['ok', 0, false],
         ['ok', 0, false],
-        ['partial', 0, true],
+        ['held', 0, true],
         ['ok', 80, false],
       ])
     } finally {
@@ -183,8 +180,8 @@ describe('connectors check, list and spec', () => {
     const dir = await mkdtemp(join(tmpdir(), 'connectors-e2e-'))
     const run = await cli(dir, ['check', '--config', await writeRunConfig(dir, sandbox, broken), '--json'])
     expect(run.code).toBe(1)
-    const reports = JSON.parse(run.stdout) as Array<{ name: string; report: { ok: boolean; steps: Array<{ step: string; status: string; error?: { fix?: string } }> } }>
-    expect(reports.map((r) => [r.name, r.report.ok])).toEqual([['acct-0', true], ['acct-1', false], ['acct-2', true]])
+    const reports = JSON.parse(run.stdout) as Array<{ unit: string; report: { ok: boolean; steps: Array<{ step: string; status: string; error?: { fix?: string } }> } }>
+    expect(reports.map((r) => [r.unit, r.report.ok])).toEqual([['acct-0', true], ['acct-1', false], ['acct-2', true]])
     expect(reports[1]?.report.steps.map((s) => `${s.step}:${s.status}`)).toEqual(['config:ok', 'sts:AssumeRole:ok', 'iam:ListUsers:ok', 'iam:ListGroups:ok', 'iam:GetGroup:failed'])
     expect(reports[1]?.report.steps[4]?.error?.fix).toContain("add iam:GetGroup to the role's permission policy")
     // A check makes one cheap call per permission: AssumeRole + 3 per account.
@@ -234,6 +231,7 @@ describe('connectors: refusing bad input', () => {
     const future = await runWith('./future.mjs')
     expect(future.stderr).toContain('was built for connector contract 99')
     const absent = await runWith('@connectors/does-not-exist')
-    expect(absent.stderr).toContain('cannot load connector "@connectors/does-not-exist"')
+    expect(absent.stderr).toContain('cannot load connector "@connectors/does-not-exist": no such package is installed\n  installed connectors: @connectors/aws-iam')
+    expect(absent.stderr).not.toMatch(/packages\/runner|imported from/)
   })
 })

@@ -1,209 +1,131 @@
 /**
- * The `connectors` CLI: list | spec | check | sync | capabilities. Exit codes: 0 all well, 1 an account (or a
- * check, or the generated docs) is not, 2 the invocation itself is wrong (bad run config, bad connector module).
+ * The `connectors` CLI: list | spec | validate | check | sync | capabilities | completion. Commands live in
+ * `commands/`; this file declares the program and turns every way a command can end into an exit code.
  */
-import { defaultRunContext, errorMessage, errorToJson, toJsonSchema, type AnyConnector, type CheckReport } from '@connectors/core'
-import { Command, InvalidArgumentError } from 'commander'
-import * as E from 'fp-ts/Either'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { generatedFiles, staleFiles, writeGenerated } from './capabilities.js'
-import { discoverConnectors, workspaceRoot } from './discover.js'
-import { ConnectorLoadError, loadConnector } from './load.js'
-import { createLogger } from './logger.js'
-import { createProgress } from './progress.js'
-import { loadRunConfig, type RunConfig } from './run-config.js'
-import { StateWorker } from './state-client.js'
-import { runSync, type Envelope, type SyncUnit } from './sync.js'
+import { checkCommand } from './commands/check.js'
+import { capabilitiesCommand, listCommand, specCommand, validateCommand } from './commands/inspect.js'
+import { EXIT, installed, load, UsageError, type Io } from './commands/io.js'
+import { DEFAULT_CONCURRENCY, syncCommand } from './commands/sync.js'
+import { completionScript } from './completion.js'
+import { LockedError } from './lock.js'
+import { LOG_FORMATS, LOG_LEVELS } from './logger.js'
 
-/** The default bound on accounts synced at once (IAM limits are per customer account, so accounts run in parallel). */
-export const DEFAULT_CONCURRENCY = 64
+export { DEFAULT_CONCURRENCY }
+export type { Io }
 
-/** Thrown for a wrong invocation: printed without a stack, exit 2. */
-class UsageError extends Error {}
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
-interface Io {
-  readonly out: (s: string) => void
-  readonly err: (s: string) => void
-  readonly env: Readonly<Record<string, string | undefined>>
-  readonly cwd: string
-  readonly isTty: boolean
-}
-
-async function load(names: ReadonlyArray<string>, cwd: string): Promise<AnyConnector[]> {
-  try {
-    return await Promise.all(names.map((n) => loadConnector(n, cwd)))
-  } catch (error) {
-    if (error instanceof ConnectorLoadError) throw new UsageError(error.message)
-    throw error
-  }
-}
-
-function installed(io: Io): string[] {
-  const root = workspaceRoot(io.cwd)
-  return root === undefined ? [] : discoverConnectors(root)
-}
-
-async function runConfig(file: string, io: Io): Promise<RunConfig> {
-  const config = await loadRunConfig(file, io.env)
-  if (E.isLeft(config)) throw new UsageError(config.left)
-  return config.right
-}
-
-async function unitsOf(config: RunConfig, io: Io): Promise<SyncUnit[]> {
-  const connectors = await load(config.connectors.map((c) => c.connector), io.cwd)
-  return config.connectors.flatMap((entry, i) => entry.accounts.map((a) => ({ connector: connectors[i] as AnyConnector, name: a.name, config: a.config })))
-}
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    every account ok (or the command did what it was asked)
+  1    some account is not ok (partial, held, failed), a check failed, or generated docs are stale
+  2    a bad invocation or config: nothing ran
+  3    the state file or output folder is locked by another run
+  70   an internal error (a bug: please report it)
+  130  interrupted (SIGINT/SIGTERM); report.json lists the interrupted accounts`
 
 const positive = (v: string) => {
   const n = Number(v)
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1')
   return n
 }
-
-function checkTable(reports: ReadonlyArray<{ name: string; connector: string; report: CheckReport }>): string {
-  const lines = reports.map(({ name, connector, report }) => {
-    const failed = report.steps.find((s) => s.status === 'failed')
-    return `${report.ok ? 'ok  ' : 'FAIL'}  ${connector}/${name} (${report.account})  ${report.steps.map((s) => `${s.step}:${s.status}`).join(' → ')}${failed?.error !== undefined ? `\n      ${errorMessage(failed.error)}` : ''}`
-  })
-  return `${lines.join('\n')}\n`
-}
-
-function summary(envelopes: ReadonlyArray<Envelope>, elapsedMs: number, out: string): string {
-  const lines = envelopes.map((e) => {
-    const head = `${e.status.padEnd(7)} ${e.connector}/${e.name} (${e.account}): ${e.counts.users} users, ${e.counts.groups} groups, ${e.counts.memberships} memberships, ${e.counts.deleted} deleted, ${e.apiCalls} API calls`
-    const notes = [
-      ...e.errors.map((x) => `      ${String(x['message'])}`),
-      ...(e.dropGuard !== undefined ? [`      held back: ${Math.round(e.dropGuard.share * 100)}% of users vanished (threshold ${Math.round(e.dropGuard.threshold * 100)}%); rerun with --accept-drop to apply`] : []),
-      ...(e.counts.unmatchedEmail > 0 ? [`      ${e.counts.unmatchedEmail} user(s) without an email (see report.json; set the account's email rule)`] : []),
-    ]
-    return [head, ...notes].join('\n')
-  })
-  const ok = envelopes.filter((e) => e.status === 'ok').length
-  return `${lines.join('\n')}\n${ok}/${envelopes.length} accounts ok in ${(elapsedMs / 1000).toFixed(1)} s; outputs in ${out}\n`
-}
+const collect = (v: string, all: string[] = []) => [...all, v]
 
 /** Builds the program; `run` parses argv and returns the exit code. */
-export function createProgram(io: Io): { run: (argv: ReadonlyArray<string>) => Promise<number> } {
-  let exitCode = 0
+export function createProgram(io: Io): { readonly program: Command; run: (argv: ReadonlyArray<string>) => Promise<number> } {
+  let exitCode: number = EXIT.ok
+  const done = (code: number) => {
+    exitCode = code
+  }
   const program = new Command('connectors')
     .description('Run SaaS connectors: check connections, sync many accounts, render capabilities.')
+    .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
+    .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .option('--log-level <level>', 'log level for the JSON logs on stderr', 'warn')
+    .addOption(new Option('--log-level <level>', 'log level of the logs on stderr').choices(LOG_LEVELS).default('warn'))
+    .addOption(new Option('--log-format <format>', 'json lines (for machines) or pretty (for people)').choices(LOG_FORMATS).default('json'))
+    .addHelpText('after', EXIT_CODES_HELP)
+  const logOptions = () => program.opts<{ logLevel: (typeof LOG_LEVELS)[number]; logFormat: (typeof LOG_FORMATS)[number] }>()
+  const configOption = () => new Option('--config <file>', 'run config, JSON or YAML (- reads standard input)').makeOptionMandatory()
+  const accountOption = () => new Option('--account <name>', 'only this account of the run config (repeatable)').argParser(collect)
 
   program
     .command('list')
-    .description('list installed connectors (workspace packages tagged as connectors)')
-    .action(async () => {
-      for (const c of await load(installed(io), io.cwd)) io.out(`${c.id}\t${c.version}\t${c.displayName}\n`)
-    })
+    .description('list the installed connectors')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => done(await listCommand(opts, io)))
 
   program
     .command('spec <connector>')
-    .description("print a connector's config JSON Schema (package name, path, or id of an installed connector)")
-    .action(async (name: string) => {
-      const all = installed(io)
-      const match = all.find((pkg) => pkg === name || pkg.endsWith(`/${name}`)) ?? name
-      const [c] = await load([match], io.cwd)
-      io.out(`${JSON.stringify(toJsonSchema((c as AnyConnector).config, `${(c as AnyConnector).id} config`), null, 2)}\n`)
-    })
+    .description("print a connector's config JSON Schema (its id, package name or path)")
+    .action(async (name: string) => done(await specCommand(name, io)))
+
+  program
+    .command('validate')
+    .description('check a run config without touching the network: every problem at once')
+    .addOption(configOption())
+    .action(async (opts: { config: string }) => done(await validateCommand(opts, io)))
 
   program
     .command('check')
     .description("run each account's connection check; names the first failing step and its fix")
-    .requiredOption('--config <file>', 'run config (JSON or YAML)')
-    .option('--json', 'print JSON instead of a table')
-    .action(async (opts: { config: string; json?: boolean }) => {
-      const logger = createLogger(program.opts<{ logLevel: string }>().logLevel)
-      const units = await unitsOf(await runConfig(opts.config, io), io)
-      const reports = await Promise.all(
-        units.map(async (u) => ({ name: u.name, connector: u.connector.id, report: await u.connector.check(u.config, defaultRunContext({ logger, env: io.env }))() })),
-      )
-      io.out(opts.json === true || !io.isTty ? `${JSON.stringify(reports.map((r) => ({ ...r, report: { ...r.report, steps: r.report.steps.map((s) => ({ ...s, ...(s.error !== undefined ? { error: errorToJson(s.error) } : {}) })) } })), null, 2)}\n` : checkTable(reports))
-      if (reports.some((r) => !r.report.ok)) exitCode = 1
-    })
+    .addOption(configOption())
+    .addOption(accountOption())
+    .option('--json', 'print JSON (the default when standard output is not a terminal)')
+    .action(async (opts: { config: string; json?: boolean; account?: string[] }) => done(await checkCommand({ ...opts, ...logOptions() }, io)))
 
   program
     .command('sync')
-    .description('sync every account of the run config; writes records.ndjson, report.json and users files')
-    .requiredOption('--config <file>', 'run config (JSON or YAML)')
-    .option('--out <dir>', 'output directory (default: the run config’s, else ./out)')
-    .option('--state <file>', 'state database (default .connectors/state.db)')
+    .description('sync every account of the run config; writes records, users files, report.json and the state')
+    .addOption(configOption())
+    .addOption(accountOption())
+    .option('--out <dir>', 'output folder (default: the run config’s "out", else ./out)')
+    .option('--state <file>', 'state database (default: the run config’s "state", else .connectors/state.db)')
     .option('--concurrency <n>', `accounts synced at once (default ${DEFAULT_CONCURRENCY})`, positive)
     .option('--accept-drop', 'apply deletions even when a sync drops more users than the threshold')
-    .action(async (opts: { config: string; out?: string; state?: string; concurrency?: number; acceptDrop?: boolean }) => {
-      const logger = createLogger(program.opts<{ logLevel: string }>().logLevel)
-      const config = await runConfig(opts.config, io)
-      // The state store's thread starts while the connectors load, not after.
-      const opening = StateWorker.open(resolve(io.cwd, opts.state ?? config.state ?? '.connectors/state.db'))
-      let units: Awaited<ReturnType<typeof unitsOf>>
-      try {
-        units = await unitsOf(config, io)
-      } catch (error) {
-        await (await opening.catch(() => undefined))?.close()
-        throw error
-      }
-      const state = await opening
-      const out = resolve(io.cwd, opts.out ?? config.out ?? 'out')
-      const progress = io.isTty ? createProgress(units, io.err) : undefined
-      try {
-        const { envelopes, elapsedMs } = await runSync(units, {
-          out,
-          state,
-          concurrency: opts.concurrency ?? config.concurrency ?? DEFAULT_CONCURRENCY,
-          dropThreshold: config.dropThreshold ?? 0.3,
-          acceptDrop: opts.acceptDrop === true,
-          logger,
-          env: io.env,
-          ...(progress !== undefined ? { onProgress: progress.update } : {}),
-        })
-        progress?.finish()
-        io.out(summary(envelopes, elapsedMs, out))
-        if (envelopes.some((e) => e.status !== 'ok')) exitCode = 1
-      } finally {
-        await state.close()
-      }
-    })
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (opts: { config: string; out?: string; state?: string; concurrency?: number; acceptDrop?: boolean; account?: string[] }) => done(await syncCommand({ ...opts, ...logOptions() }, io)))
 
   program
     .command('capabilities')
     .description('print the capabilities table; --write updates docs/ and README.md, --check fails when stale')
     .option('--write', 'write docs/CAPABILITIES.md, the README region and each connector’s setup docs')
     .option('--check', 'exit 1 when a generated file is stale')
-    .action(async (opts: { write?: boolean; check?: boolean }) => {
-      const root = workspaceRoot(io.cwd)
-      if (root === undefined) throw new UsageError('not inside the connectors workspace')
-      const connectors = await load(discoverConnectors(root), io.cwd)
-      const files = generatedFiles(connectors, readFileSync(join(root, 'README.md'), 'utf8'))
-      if (opts.write === true) {
-        await writeGenerated(root, files)
-        io.out(`wrote ${[...files.keys()].join(', ')}\n`)
-      } else if (opts.check === true) {
-        const stale = staleFiles(root, files)
-        if (stale.length > 0) {
-          io.err(`stale generated files: ${stale.join(', ')}; run \`npm run connectors -- capabilities --write\`\n`)
-          exitCode = 1
-        } else io.out('generated docs are up to date\n')
-      } else io.out(`${files.get('docs/CAPABILITIES.md') ?? ''}`)
+    .action(async (opts: { write?: boolean; check?: boolean }) => done(await capabilitiesCommand(opts, io)))
+
+  program
+    .command('completion')
+    .description('print the shell completion script: source <(connectors completion bash)')
+    .addArgument(new Command().createArgument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+    .action(async (shell: 'bash' | 'zsh') => {
+      const ids = (await load(installed(), io.cwd)).map((c) => c.id)
+      io.out(completionScript(program, shell, ids))
     })
 
   return {
+    program,
     run: async (argv) => {
-      exitCode = 0
+      exitCode = EXIT.ok
       try {
         await program.parseAsync(argv, { from: 'user' })
         return exitCode
       } catch (error) {
-        const code = (error as { code?: string; exitCode?: number }).code
-        if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0
-        if (typeof code === 'string' && code.startsWith('commander.')) return 2
+        const code = (error as { code?: string }).code
+        if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return EXIT.ok
+        if (typeof code === 'string' && code.startsWith('commander.')) return EXIT.usage
         if (error instanceof UsageError) {
           io.err(`connectors: ${error.message}\n`)
-          return 2
+          return EXIT.usage
         }
-        io.err(`connectors: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
-        return 70
+        if (error instanceof LockedError) {
+          io.err(`connectors: ${error.message}\n`)
+          return EXIT.locked
+        }
+        io.err(`connectors: internal error (a bug; please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+        return EXIT.internal
       }
     },
   }

@@ -3,10 +3,15 @@
  * capabilities table; the `connectors` CLI.
  * @packageDocumentation
  */
-export { createProgram, DEFAULT_CONCURRENCY } from './cli.js'
+export { createProgram, DEFAULT_CONCURRENCY, type Io } from './cli.js'
+export { EXIT } from './commands/io.js'
 export { loadConnector, ConnectorLoadError } from './load.js'
 export { RunConfig, loadRunConfig, substituteEnv } from './run-config.js'
-export { runSync, type Envelope, type SyncUnit, type SyncOptions } from './sync.js'
+export { planUnits, fileNameOf } from './plan.js'
+export { runSync, type Report, type SyncOptions, type SyncResult } from './run/run.js'
+export { runUnit, openOutputs, type PlannedUnit, type UnitOutputs } from './run/unit.js'
+export type { Envelope, UnitStatus } from './run/envelope.js'
+export type { OutputSink } from './run/sinks/sink.js'
 export { StateStore, type Staging, type RememberedUser, type HistoryEntry } from './state.js'
 export { StateWorker, type SyncState } from './state-client.js'
 export { renderCapabilitiesTable, generatedFiles } from './capabilities.js'

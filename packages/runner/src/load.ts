@@ -16,13 +16,21 @@ function specifierOf(nameOrPath: string, cwd: string): string {
   return isPath ? pathToFileURL(resolve(cwd, nameOrPath)).href : nameOrPath
 }
 
+/** Why an import failed, in the user's terms: no runner-internal path (Node names the importing file). */
+function whyNotLoaded(error: unknown, nameOrPath: string): string {
+  const { code, message } = error as { code?: string; message?: string }
+  if (code === 'ERR_MODULE_NOT_FOUND' && (message ?? '').includes(`'${nameOrPath}'`)) return 'no such package is installed'
+  if (code === 'ERR_MODULE_NOT_FOUND') return `the file or one of its imports does not exist: ${(message ?? '').split('\n')[0]?.replace(/ imported from .*$/, '')}`
+  return (message ?? String(error)).split('\n')[0]?.replace(/ imported from .*$/, '') ?? String(error)
+}
+
 /** Imports `nameOrPath` and returns its connector (the default export, or an export named `connector`). */
 export async function loadConnector(nameOrPath: string, cwd = process.cwd()): Promise<AnyConnector> {
   let mod: Record<string, unknown>
   try {
     mod = (await import(specifierOf(nameOrPath, cwd))) as Record<string, unknown>
   } catch (error) {
-    throw new ConnectorLoadError(`cannot load connector "${nameOrPath}": ${(error as Error).message.split('\n')[0]}`)
+    throw new ConnectorLoadError(`cannot load connector "${nameOrPath}": ${whyNotLoaded(error, nameOrPath)}`)
   }
   const candidate = mod['default'] ?? mod['connector']
   if (candidate === undefined) {

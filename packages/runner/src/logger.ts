@@ -1,12 +1,27 @@
-/** Structured JSON logs on stderr (pino), with secret-bearing fields redacted wherever they appear. */
+/**
+ * Structured logs on stderr (pino): JSON lines with level names and ISO times, or `pretty` lines for people;
+ * secret-bearing fields are redacted wherever they appear.
+ */
 import type { Logger } from '@connectors/core'
 import { pino } from 'pino'
+import pretty from 'pino-pretty'
 
 /** Field names whose values never reach a log line. */
 export const REDACTED_FIELDS = ['externalId', 'secretAccessKey', 'sessionToken', 'accessKeyId', 'token', 'password', 'authorization', 'credentials', 'config']
 
-/** A pino logger writing JSON lines to stderr. */
-export function createLogger(level: string): Logger {
+/** The log levels, most severe first; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+/** The log formats. */
+export const LOG_FORMATS = ['json', 'pretty'] as const
+
+/** Where log lines go: stderr, or a live progress display that writes them above its frame. */
+export type LogSink = (line: string) => void
+
+/** A logger at `level`, writing `format` lines to `sink`. */
+export function createLogger(level: (typeof LOG_LEVELS)[number], format: (typeof LOG_FORMATS)[number], sink: LogSink, color = false): Logger {
   const paths = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`])
-  return pino({ level, base: null, redact: { paths, censor: '[redacted]' } }, pino.destination(2))
+  const options = { level, base: null, redact: { paths, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } }
+  const destination = { write: sink }
+  if (format === 'pretty') return pino({ ...options, formatters: {} }, pretty({ destination, colorize: color, sync: true, translateTime: 'SYS:HH:MM:ss.l' }))
+  return pino(options, destination)
 }

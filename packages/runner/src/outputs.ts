@@ -1,29 +1,46 @@
 /**
- * Output files: written to a temporary name and renamed into place, so a crash never leaves a half-written
- * file. The platform's custom-integration users file has its own codec (each entry is checked before it is written).
+ * Output files: written to a temporary name and renamed into place, so a crash never leaves a half-written file
+ * under a real name. The platform's custom-integration users file has its own codec.
  */
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import * as t from 'io-ts'
 
+/** The temporary name of `path` while this process writes it; `sweepTemporaries` removes those of dead runs. */
+const temporaryOf = (path: string) => `${path}.tmp-${process.pid}`
+
 /** Writes `content` to `path` atomically (temp file in the same directory, then rename). */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
-  const temp = `${path}.tmp-${process.pid}`
-  await writeFile(temp, content)
-  await rename(temp, path)
+  const temp = temporaryOf(path)
+  try {
+    await writeFile(temp, content)
+    await rename(temp, path)
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw error
+  }
 }
 
-/** An append-only file that appears under its name only when committed. */
+/**
+ * An append-only file that appears under its name only when committed. A failed write (a full disk, a vanished
+ * folder) never escapes as an uncaught exception: it rejects the next `write` or `commit`.
+ */
 export class AtomicStream {
   private readonly stream: WriteStream
   private readonly temp: string
+  private failure: Error | undefined
+  /** One wait for 'drain' shared by every writer (one listener, however many writers wait). */
+  private drained: Promise<void> | undefined
 
   private constructor(readonly path: string) {
-    this.temp = `${path}.tmp-${process.pid}`
+    this.temp = temporaryOf(path)
     // A few MiB of buffer let the disk catch up while the next page is fetched, instead of stalling each batch.
     this.stream = createWriteStream(this.temp, { highWaterMark: 4 * 1024 * 1024 })
+    this.stream.on('error', (error) => {
+      this.failure ??= error
+    })
   }
 
   /** Opens a new stream; temporaries left by an earlier run that was killed are removed first. */
@@ -36,15 +53,29 @@ export class AtomicStream {
 
   /** Writes a chunk, waiting when the stream's buffer is full (bounded memory). */
   async write(chunk: string): Promise<void> {
-    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve))
+    if (this.failure !== undefined) throw this.failure
+    if (this.stream.write(chunk)) return
+    this.drained ??= new Promise<void>((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done).off('error', done).off('close', done)
+        this.drained = undefined
+        resolve()
+      }
+      this.stream.on('drain', done).on('error', done).on('close', done)
+    })
+    await this.drained
+    if (this.failure !== undefined) throw this.failure
   }
 
   /** Finishes the file and moves it into place: under its own name, or under `as` (in the same directory tree). */
   async commit(as: string = this.path): Promise<void> {
+    if (this.failure !== undefined) throw this.failure
     await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())))
+    if (this.failure !== undefined) throw this.failure
     await rename(this.temp, as)
   }
 
+  /** Drops the file; safe to call after a failure or a commit, and more than once. */
   async abort(): Promise<void> {
     this.stream.destroy()
     await rm(this.temp, { force: true })

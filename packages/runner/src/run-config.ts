@@ -7,6 +7,7 @@ import { annotate, decodeWith, errorMessage } from '@connectors/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { readFile } from 'node:fs/promises'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 
 const Positive = annotate(t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'PositiveInteger'), { expected: 'a whole number ≥ 1' })
@@ -47,24 +48,48 @@ export function substituteEnv(value: unknown, env: Readonly<Record<string, strin
   return value
 }
 
-/** Reads, parses, substitutes and validates a run config; the error lists every problem with its path. */
-export async function loadRunConfig(file: string, env: Readonly<Record<string, string | undefined>>): Promise<E.Either<string, RunConfig>> {
+/**
+ * Reads, parses, substitutes and validates a run config (`-` reads standard input); the error lists every problem
+ * with its path. Relative paths inside it (`out`, `state`, connector modules given as `./path`) are resolved
+ * against the config file's folder — the working directory for standard input.
+ */
+export async function loadRunConfig(file: string, env: Readonly<Record<string, string | undefined>>, cwd: string, stdin: () => Promise<string> = readStdin): Promise<E.Either<string, RunConfig>> {
+  const fromStdin = file === '-'
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    text = fromStdin ? await stdin() : await readFile(resolve(cwd, file), 'utf8')
   } catch (e) {
     return E.left(`cannot read run config ${file}: ${(e as Error).message}`)
   }
-  return parseRunConfig(text, file, env)
+  return E.map((config: RunConfig) => resolvePaths(config, fromStdin ? cwd : dirname(resolve(cwd, file))))(parseRunConfig(text, fromStdin ? '(stdin)' : file, env))
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+const isModulePath = (s: string) => s.startsWith('./') || s.startsWith('../') || isAbsolute(s)
+
+/** The config with its relative paths made absolute against `base`. */
+export function resolvePaths(config: RunConfig, base: string): RunConfig {
+  return {
+    ...config,
+    ...(config.out !== undefined ? { out: resolve(base, config.out) } : {}),
+    ...(config.state !== undefined ? { state: resolve(base, config.state) } : {}),
+    connectors: config.connectors.map((c) => (isModulePath(c.connector) ? { ...c, connector: resolve(base, c.connector) } : c)),
+  }
 }
 
 /** Parses (JSON, or YAML for a `.yaml`/`.yml` name), substitutes and validates run config text. Never throws. */
 export function parseRunConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>>): E.Either<string, RunConfig> {
   let raw: unknown
   try {
-    raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)
+    // YAML is a superset of JSON: standard input, which has no file name to tell, is read as YAML.
+    raw = /\.ya?ml$/i.test(file) || file === '(stdin)' ? parseYaml(text, { logLevel: 'error' }) : JSON.parse(text)
   } catch (e) {
-    return E.left(`run config ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(e as Error).message}`)
+    return E.left(`run config ${file} is not valid ${/\.ya?ml$/i.test(file) || file === '(stdin)' ? 'YAML' : 'JSON'}: ${(e as Error).message}`)
   }
   const missing: string[] = []
   const substituted = substituteEnv(raw, env, '', missing)

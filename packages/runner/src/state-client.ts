@@ -12,8 +12,8 @@ export interface SyncState {
   stage(staging: Staging, users: ReadonlyArray<RememberedUser>): Promise<void>
   compare(staging: Staging, account: string): Promise<{ readonly previous: number; readonly vanished: number }>
   vanishedPage(staging: Staging, account: string, after: number, limit: number): Promise<{ readonly users: ReadonlyArray<RememberedUser>; readonly last: number }>
-  commitStaging(staging: Staging, account: string): Promise<void>
-  discardStaging(staging: Staging): Promise<void>
+  commitStaging(staging: Staging, account: string, history?: HistoryEntry): Promise<void>
+  discardStaging(staging: Staging, history?: HistoryEntry): Promise<void>
   record(entry: HistoryEntry): Promise<void>
   close(): Promise<void>
 }
@@ -23,22 +23,23 @@ const STAGE_WINDOW = 8
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void }
 
-/** The state store on its own worker thread. Calls are answered in the order they were made. */
+/**
+ * The state store on its own worker thread. Calls are answered in the order they were made. A failed call fails
+ * only its own unit: a stage that could not be written is reported by that staging's next call that waits; only a
+ * thread that died fails every call.
+ */
 export class StateWorker implements SyncState {
   private nextId = 0
   private readonly pending = new Map<number, Pending>()
-  /** Stage calls not yet answered, oldest first. */
-  private readonly unwritten: Array<Promise<unknown>> = []
+  /** Per staging table, its stage calls not yet answered, oldest first. */
+  private readonly unwritten = new Map<string, Array<Promise<unknown>>>()
   private failure: Error | undefined
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (message: { id: number; result?: unknown; error?: string }) => {
       const waiting = this.pending.get(message.id)
       this.pending.delete(message.id)
-      if (message.error !== undefined) {
-        this.failure ??= new Error(`state store: ${message.error}`)
-        waiting?.reject(this.failure)
-      } else if (this.failure !== undefined) waiting?.reject(this.failure)
+      if (message.error !== undefined) waiting?.reject(new Error(`state store: ${message.error}`))
       else waiting?.resolve(message.result)
     })
     worker.on('error', (error) => this.fail(error))
@@ -81,25 +82,39 @@ export class StateWorker implements SyncState {
     // Two strings cross the thread boundary far cheaper than a thousand small objects. Records are JSON, so a
     // record never contains a raw newline.
     const written = this.call('stagePacked', staging, JSON.stringify(users.map((u) => u.id)), users.map((u) => u.record).join('\n'))
-    written.catch(() => {}) // reported by the next call that waits (answers come in order)
-    this.unwritten.push(written)
-    if (this.unwritten.length > STAGE_WINDOW) await this.unwritten.shift()
+    written.catch(() => {}) // reported by this staging's next call that waits (answers come in order)
+    const queue = this.unwritten.get(staging.table) ?? []
+    this.unwritten.set(staging.table, queue)
+    queue.push(written)
+    if (queue.length > STAGE_WINDOW) await queue.shift()
   }
 
-  compare(staging: Staging, account: string): Promise<{ readonly previous: number; readonly vanished: number }> {
-    return this.call('compare', staging, account) as Promise<{ previous: number; vanished: number }>
+  /** Waits for the staging's pages still in flight; rejects with the first that failed. */
+  private async written(staging: Staging): Promise<void> {
+    const queue = this.unwritten.get(staging.table) ?? []
+    this.unwritten.delete(staging.table)
+    await Promise.all(queue)
   }
 
-  vanishedPage(staging: Staging, account: string, after: number, limit: number): Promise<{ readonly users: ReadonlyArray<RememberedUser>; readonly last: number }> {
-    return this.call('vanishedPage', staging, account, after, limit) as Promise<{ users: RememberedUser[]; last: number }>
+  async compare(staging: Staging, account: string): Promise<{ readonly previous: number; readonly vanished: number }> {
+    await this.written(staging)
+    return (await this.call('compare', staging, account)) as { previous: number; vanished: number }
   }
 
-  async commitStaging(staging: Staging, account: string): Promise<void> {
-    await this.call('commitStaging', staging, account)
+  async vanishedPage(staging: Staging, account: string, after: number, limit: number): Promise<{ readonly users: ReadonlyArray<RememberedUser>; readonly last: number }> {
+    await this.written(staging)
+    return (await this.call('vanishedPage', staging, account, after, limit)) as { users: RememberedUser[]; last: number }
   }
 
-  async discardStaging(staging: Staging): Promise<void> {
-    await this.call('discardStaging', staging)
+  async commitStaging(staging: Staging, account: string, history?: HistoryEntry): Promise<void> {
+    await this.written(staging)
+    await this.call('commitStaging', staging, account, history)
+  }
+
+  async discardStaging(staging: Staging, history?: HistoryEntry): Promise<void> {
+    // What was staged is dropped either way: a page that failed to stage does not stop the discard.
+    await this.written(staging).catch(() => undefined)
+    await this.call('discardStaging', staging, history)
   }
 
   async record(entry: HistoryEntry): Promise<void> {

@@ -130,19 +130,26 @@ export class StateStore {
     return { users: rows.map((row) => ({ id: row.id, record: row.record })), last: rows.length === 0 ? after : (rows[rows.length - 1] as { r: number }).r }
   }
 
-  /** Makes the staging the account's snapshot (after a complete sync) and drops the one it replaces, atomically. */
-  commitStaging(staging: Staging, account: string): void {
+  /**
+   * Makes the staging the account's snapshot (after a complete sync) and drops the one it replaces; records the
+   * sync's history row in the same transaction.
+   */
+  commitStaging(staging: Staging, account: string, history?: HistoryEntry): void {
     this.db.transaction(() => {
       const previous = this.snapshotTable(staging.connector, account)
       this.db.prepare('INSERT INTO snapshots (connector, account, tbl) VALUES (?, ?, ?) ON CONFLICT (connector, account) DO UPDATE SET tbl = excluded.tbl').run(staging.connector, account, staging.table)
       this.db.prepare('DELETE FROM stagings WHERE connector = ? AND unit = ?').run(staging.connector, staging.unit)
       if (previous !== undefined) this.db.exec(`DROP TABLE ${previous}`)
+      if (history !== undefined) this.record(history)
     })()
   }
 
-  /** Drops what the unit's sync staged (an incomplete sync, or one held back). */
-  discardStaging(staging: Staging): void {
-    this.db.transaction(() => this.dropStaging(staging.connector, staging.unit))()
+  /** Drops what the unit's sync staged (an incomplete sync, or one held back); records its history row with it. */
+  discardStaging(staging: Staging, history?: HistoryEntry): void {
+    this.db.transaction(() => {
+      this.dropStaging(staging.connector, staging.unit)
+      if (history !== undefined) this.record(history)
+    })()
   }
 
   private dropStaging(connector: string, unit: string): void {

@@ -5,12 +5,11 @@
  */
 import { delegatorEnv, generateOrganization } from '@connectors/aws-sandbox'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createReadStream } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { recordLines } from '@connectors/runner/testing'
 import { measure, type Measured } from './measure.js'
 import { lowerBoundSeconds, minimumCalls, type Scenario } from './scenarios.js'
 
@@ -90,22 +89,19 @@ const okCalls = (stats: Stats) => stats.requests.filter((r) => r.outcome === 'ok
 
 const baseEnv = () => delegatorEnv({ AWS_REGION: 'us-east-1' })
 
-/** Counts the records per (type, account) in records.ndjson and checks user ids against the seed. */
-async function recordsLost(file: string, s: Scenario): Promise<{ lost: number; records: number; users: number }> {
+/** Counts the records per (type, unit) in the output's records files and checks user ids against the seed. */
+async function recordsLost(out: string, s: Scenario): Promise<{ lost: number; records: number; users: number }> {
   const seed = generateOrganization({ accounts: s.accounts, users: s.users, groups: s.groups, members: s.members, seed: SEED })
   const ids = new Map(seed.accounts.map((a, i) => [`acct-${i}`, new Set(a.users.map((u) => u.id))]))
   const counts = new Map<string, number>()
   let records = 0
   let users = 0
-  const lines = createInterface({ input: createReadStream(file) })
-  for await (const line of lines) {
-    if (line === '') continue
+  for await (const r of recordLines(out)) {
     records++
-    const r = JSON.parse(line) as { type: string; account: string; data: { id: string } }
-    counts.set(`${r.type}|${r.account}`, (counts.get(`${r.type}|${r.account}`) ?? 0) + 1)
+    counts.set(`${r.type}|${r.unit}`, (counts.get(`${r.type}|${r.unit}`) ?? 0) + 1)
     if (r.type === 'user') {
       users++
-      ids.get(r.account)?.delete(r.data.id)
+      ids.get(r.unit)?.delete(String(r.data.id))
     }
   }
   let lost = 0
@@ -140,8 +136,8 @@ async function runOurs(s: Scenario, name: string, extra: ReadonlyArray<string>):
     await writeFile(join(dir, 'run.json'), JSON.stringify(config))
     const m: Measured = await measure([CLI, 'sync', '--config', join(dir, 'run.json'), '--out', join(dir, 'out'), '--state', join(dir, 'state.db'), '--log-level', 'error', ...extra], { cwd: ROOT, env: baseEnv() })
     const stats = await statsOf(endpoint)
-    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as { elapsedMs: number; mainThreadBusy: number; accounts: Array<{ status: string; retries: number }> }
-    const { lost, records, users } = await recordsLost(join(dir, 'out', 'records.ndjson'), s)
+    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as { elapsedMs: number; mainThreadBusy: number; units: Array<{ status: string; retries: number }> }
+    const { lost, records, users } = await recordsLost(join(dir, 'out'), s)
     const syncS = report.elapsedMs / 1000
     const bound = lowerBoundSeconds(s)
     return {
@@ -152,12 +148,12 @@ async function runOurs(s: Scenario, name: string, extra: ReadonlyArray<string>):
       minimumCalls: minimumCalls(s).total * s.accounts,
       okCalls: okCalls(stats),
       throttled: stats.throttled,
-      retries: report.accounts.reduce((n, a) => n + a.retries, 0),
+      retries: report.units.reduce((n, a) => n + a.retries, 0),
       recordsPerS: records / syncS,
       usersPerS: users / syncS,
       mainThreadBusy: report.mainThreadBusy,
       ...(stats.firstRequestAt !== undefined ? { startupS: (stats.firstRequestAt - m.startedAt) / 1000 } : {}),
-      accountsFailed: report.accounts.filter((a) => a.status !== 'ok').length,
+      accountsFailed: report.units.filter((a) => a.status !== 'ok').length,
       recordsLost: lost,
       sandboxOverhead: stats.overheadMs,
     }

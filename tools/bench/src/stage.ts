@@ -9,7 +9,8 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { connector } from '@connectors/aws-iam'
 import { generateOrganization, SandboxState } from '@connectors/aws-sandbox'
 import { silentLogger } from '@connectors/core'
-import { runSync, StateWorker } from '@connectors/runner'
+import { planUnits, runSync, StateWorker } from '@connectors/runner'
+import * as E from 'fp-ts/Either'
 import { mockClient } from 'aws-sdk-client-mock'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -81,8 +82,11 @@ const dir = await mkdtemp(join(tmpdir(), 'bench-stage-'))
 const state = await StateWorker.open(join(dir, 'state.db'))
 try {
   const config = { roleArn: `arn:aws:iam::${account.id}:role/ConnectorsReadOnly`, externalId: `ext-${seed}`, email: { template: '{username}@bench.example' } }
-  const { envelopes, elapsedMs } = await runSync([{ connector, name: 'acct-0', config }], { out: join(dir, 'out'), state, concurrency: 1, dropThreshold: 1, acceptDrop: false, logger: silentLogger, env: {} })
-  const envelope = envelopes[0]
+  const units = planUnits({ connectors: [{ connector: '@connectors/aws-iam', accounts: [{ name: 'acct-0', config }] }] }, [connector])
+  if (E.isLeft(units)) throw new Error(`stage: ${units.left.join('; ')}`)
+  const { report } = await runSync(units.right, { out: join(dir, 'out'), state, concurrency: 1, drop: { threshold: 1, accept: false }, logger: silentLogger, env: {} })
+  const { elapsedMs } = report
+  const envelope = report.units[0]
   process.stdout.write(`${JSON.stringify({ status: envelope?.status, users: envelope?.counts.users ?? 0, groups: envelope?.counts.groups ?? 0, memberships: envelope?.counts.memberships ?? 0, elapsedMs })}\n`)
 } finally {
   await state.close()

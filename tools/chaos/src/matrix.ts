@@ -5,6 +5,7 @@
  */
 import { allowPolicy, generateOrganization, startSandbox, type Faults, type Sandbox, type Seed } from '@connectors/aws-sandbox'
 import { allBytesUnder } from '@connectors/aws-sandbox/testing'
+import { readRecords, recordFiles } from '@connectors/runner/testing'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -97,7 +98,7 @@ export const matrix: ReadonlyArray<ChaosCase> = [
 
 interface Line {
   readonly type: string
-  readonly account: string
+  readonly unit: string
   readonly data: { readonly id: string; readonly username?: string; readonly name?: string; readonly status?: string; readonly roles?: ReadonlyArray<string>; readonly groupName?: string; readonly userId?: string }
 }
 
@@ -117,18 +118,15 @@ async function everyByte(dir: string, runs: ReadonlyArray<CliRun>): Promise<stri
 
 /** Compares the outputs with the seed: every healthy account exactly, the broken ones by reason and fix. */
 async function compare(c: ChaosCase, seed: Seed, dir: string, problems: string[]): Promise<{ compared: number; mismatches: number }> {
-  const lines = (await readFile(join(dir, 'out', 'records.ndjson'), 'utf8'))
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Line)
-  const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as { accounts: Array<{ name: string; status: string; errors: Array<{ reason: string; fix?: string }> }> }
+  const lines = (await readRecords(join(dir, 'out'))) as unknown as Line[]
+  const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as { units: Array<{ unit: string; status: string; errors: Array<{ reason: string; fix?: string }> }> }
   let compared = 0
   let mismatches = 0
   const deleted = lines.filter((l) => l.data.status === 'deleted')
   if (deleted.length > 0) problems.push(`${deleted.length} user(s) marked deleted because of a fault`)
   for (const [i, account] of seed.accounts.entries()) {
     const name = `acct-${i}`
-    const envelope = report.accounts.find((a) => a.name === name)
+    const envelope = report.units.find((a) => a.unit === name)
     const broken = c.allBroken ?? c.broken?.find((b) => b.index === i)
     if (broken !== undefined) {
       const error = envelope?.errors.find((e) => e.reason === broken.reason)
@@ -138,12 +136,12 @@ async function compare(c: ChaosCase, seed: Seed, dir: string, problems: string[]
       continue
     }
     if (envelope?.status !== 'ok') problems.push(`${name}: expected ok, got ${envelope?.status} ${JSON.stringify(envelope?.errors.map((e) => e.reason))}`)
-    const users = lines.filter((l) => l.type === 'user' && l.account === name).map((l) => l.data)
+    const users = lines.filter((l) => l.type === 'user' && l.unit === name).map((l) => l.data)
     const expectedUsers = account.users.map((u) => ({ id: u.id, username: u.name, roles: account.groups.filter((g) => g.members.includes(u.name)).map((g) => g.name) }))
     const gotUsers = users.map((u) => ({ id: u.id, username: u.username, roles: u.roles }))
-    const memberships = lines.filter((l) => l.type === 'membership' && l.account === name).map((l) => `${l.data.groupName}/${l.data.userId}`)
+    const memberships = lines.filter((l) => l.type === 'membership' && l.unit === name).map((l) => `${l.data.groupName}/${l.data.userId}`)
     const expectedMemberships = account.groups.flatMap((g) => g.members.map((m) => `${g.name}/${account.users.find((u) => u.name === m)?.id}`))
-    const groups = lines.filter((l) => l.type === 'group' && l.account === name).map((l) => l.data.name)
+    const groups = lines.filter((l) => l.type === 'group' && l.unit === name).map((l) => l.data.name)
     compared += expectedUsers.length + expectedMemberships.length + account.groups.length
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
     if (!same(gotUsers, expectedUsers)) {
@@ -184,7 +182,11 @@ export async function runCase(c: ChaosCase): Promise<Verdict> {
       const killed = await done
       runs.push(killed)
       if (killed.signal !== 'SIGKILL') problems.push(`the sync ended (${killed.code}) before it could be killed`)
-      for (const file of ['records.ndjson', 'report.json']) if (existsSync(join(dir, 'out', file))) problems.push(`${file} exists after the kill`)
+      if (existsSync(join(dir, 'out', 'report.json'))) problems.push('report.json exists after the kill')
+      for (const file of await recordFiles(join(dir, 'out'))) {
+        const text = await readFile(file, 'utf8')
+        if (text !== '' && !text.endsWith('\n')) problems.push(`a half-written records file: ${file}`)
+      }
       const torii = join(dir, 'out', 'torii', 'aws-iam')
       for (const f of existsSync(torii) ? await readdir(torii) : []) {
         if (!f.endsWith('.json')) continue
@@ -198,7 +200,7 @@ export async function runCase(c: ChaosCase): Promise<Verdict> {
       const rerun = await startCli(args, dir, env).done
       runs.push(rerun)
       exitCode = rerun.code
-      const leftovers = (await readdir(join(dir, 'out'))).filter((f) => f.includes('.tmp-'))
+      const leftovers = (await readdir(join(dir, 'out'), { recursive: true })).filter((f) => f.includes('.tmp-') || f.startsWith('.staging'))
       if (leftovers.length > 0) problems.push(`temporary files left after the rerun: ${leftovers.join(', ')}`)
     } else {
       runs.push(await startCli(args, dir, env).done)

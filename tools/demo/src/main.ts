@@ -48,7 +48,7 @@ await writeFile(configFile, `${JSON.stringify(runConfig, null, 2)}\n`)
 process.stdout.write(`AWS sandbox at ${sandbox.endpoint} with ${organization.accounts.length} accounts; running connectors sync…\n\n`)
 
 const cli = join(root, 'packages', 'runner', 'bin', 'connectors.js')
-const child = spawn(process.execPath, [cli, 'sync', '--config', configFile, '--out', 'out/demo', '--state', '.connectors/demo/state.db', '--log-level', 'error'], {
+const child = spawn(process.execPath, [cli, 'sync', '--config', configFile, '--out', 'out/demo', '--state', '.connectors/demo/state.db', '--log-level', 'fatal'], {
   cwd: root,
   stdio: 'inherit',
   // The platform's base credentials, as the AWS default provider chain reads them (sandbox-only keys).
@@ -58,7 +58,7 @@ const code = await new Promise<number | null>((done) => child.once('exit', done)
 await sandbox.stop()
 process.stdout.write(
   `\nThe two failing accounts are deliberate: customer-5's trust policy expects another ExternalId, customer-6's role lacks iam:GetGroup.\n` +
-    `Outputs: out/demo/records.ndjson, out/demo/report.json, out/demo/torii/aws-iam/<account>.json; state: .connectors/demo/state.db\n`,
+    `Outputs: out/demo/report.json, out/demo/records/aws-iam/<account>.ndjson, out/demo/torii/aws-iam/<account>.json; state: .connectors/demo/state.db\n`,
 )
 // Exit 1 from the sync is the expected outcome of the demo (two broken accounts); anything else is a real failure.
 process.exitCode = code === 0 || code === 1 ? 0 : (code ?? 1)

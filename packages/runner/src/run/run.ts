@@ -1,0 +1,130 @@
+/**
+ * `connectors sync` as a library: every planned unit runs under a bounded pool, each sealed in its own envelope;
+ * `report.json` is written on every way out — all units done, some crashed, or the run interrupted — and the
+ * run's temporaries are removed.
+ */
+import { AdaptiveLimiter, type Logger } from '@connectors/core'
+import * as E from 'fp-ts/Either'
+import { randomUUID } from 'node:crypto'
+import { mkdir, readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { ProgressEvent } from '../progress.js'
+import { writeFileAtomic } from '../outputs.js'
+import type { SyncState } from '../state-client.js'
+import type { DropPolicy } from './drop-guard.js'
+import { SCHEMA_VERSION, type Envelope } from './envelope.js'
+import { STAGING_DIR } from './paths.js'
+import { runUnit, type PlannedUnit, type UnitDeps } from './unit.js'
+
+/** Sync options. */
+export interface SyncOptions {
+  readonly out: string
+  readonly state: SyncState
+  readonly concurrency: number
+  readonly drop: DropPolicy
+  readonly logger: Logger
+  readonly env: Readonly<Record<string, string | undefined>>
+  /** Aborting it interrupts the run: running units stop and apply nothing, waiting ones never start. */
+  readonly signal?: AbortSignal
+  readonly runId?: string
+  /** Progress, per unit (by its name). */
+  readonly onProgress?: (unit: string, event: ProgressEvent) => void
+  /** Substitute outputs (tests). */
+  readonly openOutputs?: UnitDeps['openOutputs']
+}
+
+/** The run's report: `report.json`. */
+export interface Report {
+  readonly schemaVersion: number
+  readonly runId: string
+  readonly startedAt: string
+  readonly finishedAt: string
+  readonly elapsedMs: number
+  /** CPU time of the process during the sync. */
+  readonly cpuMs: number
+  /** Share of the sync the main thread was busy: near 1, this machine's CPU set the pace, not the upstream. */
+  readonly mainThreadBusy: number
+  /** True when a signal stopped the run; its unfinished units say `interrupted`. */
+  readonly interrupted: boolean
+  readonly units: ReadonlyArray<Envelope>
+}
+
+/** A sync's result: the report, and why report.json could not be written, if it could not. */
+export interface SyncResult {
+  readonly report: Report
+  readonly reportError?: string
+}
+
+/** Runs every unit and writes `report.json`; never throws for a unit's failure. */
+export async function runSync(units: ReadonlyArray<PlannedUnit>, options: SyncOptions): Promise<SyncResult> {
+  const startedAt = new Date()
+  const busy = performance.eventLoopUtilization()
+  const cpu = process.cpuUsage()
+  const runId = options.runId ?? randomUUID()
+  const signal = options.signal ?? new AbortController().signal
+  await prepareOut(options.out)
+  const pool = new AdaptiveLimiter({ initial: options.concurrency, max: options.concurrency })
+  const deps: Omit<UnitDeps, 'emit'> = { runId, out: options.out, state: options.state, drop: options.drop, logger: options.logger, env: options.env, signal, ...(options.openOutputs !== undefined ? { openOutputs: options.openOutputs } : {}) }
+  try {
+    const envelopes = await Promise.all(
+      units.map(async (unit) => {
+        const result = await pool.run(async () => E.right(await runLogged(unit, { ...deps, emit: (event) => options.onProgress?.(unit.unit, event) }, options)))()
+        return (result as E.Right<Envelope>).right
+      }),
+    )
+    const finishedAt = new Date()
+    const used = process.cpuUsage(cpu)
+    const report: Report = {
+      schemaVersion: SCHEMA_VERSION,
+      runId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      elapsedMs: finishedAt.getTime() - startedAt.getTime(),
+      cpuMs: Math.round((used.user + used.system) / 1000),
+      mainThreadBusy: Math.round(performance.eventLoopUtilization(busy).utilization * 1000) / 1000,
+      interrupted: signal.aborted,
+      units: envelopes,
+    }
+    try {
+      await writeFileAtomic(join(options.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`)
+      return { report }
+    } catch (error) {
+      return { report, reportError: `cannot write ${join(options.out, 'report.json')}: ${(error as Error).message}` }
+    }
+  } finally {
+    await rm(join(options.out, STAGING_DIR), { recursive: true, force: true })
+  }
+}
+
+/** Runs a unit with its start and end logged, and its end shown as progress. */
+async function runLogged(unit: PlannedUnit, deps: UnitDeps, options: SyncOptions): Promise<Envelope> {
+  const who = { unit: unit.unit, connector: unit.connector.id }
+  if (!deps.signal.aborted) {
+    options.logger.info(who, 'unit started')
+    options.onProgress?.(unit.unit, { type: 'started' })
+  }
+  const envelope = await runUnit(unit, deps)
+  const level = envelope.status === 'ok' ? 'info' : envelope.status === 'failed' ? 'error' : 'warn'
+  options.logger[level]({ ...who, accountId: envelope.accountId, status: envelope.status, counts: envelope.counts, elapsedMs: envelope.elapsedMs, errors: envelope.errors.map((e) => ({ reason: e['reason'], operation: e['operation'], message: e['message'], fix: e['fix'] })) }, 'unit finished')
+  const fix = envelope.errors.map((e) => e['fix']).find((f): f is string => typeof f === 'string')
+  options.onProgress?.(unit.unit, { type: 'done', status: envelope.status, users: envelope.counts.users, ...(fix !== undefined ? { fix } : {}) })
+  return envelope
+}
+
+/**
+ * Makes the output folder ready: what a run that was killed left behind (its staging folder, its temporaries)
+ * is removed. The caller holds the folder's lock, so nothing else is writing there.
+ */
+async function prepareOut(out: string): Promise<void> {
+  await mkdir(out, { recursive: true })
+  await rm(join(out, STAGING_DIR), { recursive: true, force: true })
+  for (const dir of [out, ...(await subfolders(join(out, 'records'))), ...(await subfolders(join(out, 'torii')))]) {
+    for (const entry of await readdir(dir).catch(() => [])) if (/\.tmp-\d+$/.test(entry)) await rm(join(dir, entry), { force: true })
+  }
+}
+
+async function subfolders(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  return entries.filter((e) => e.isDirectory()).map((e) => join(dir, e.name))
+}
+

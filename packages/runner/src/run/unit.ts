@@ -1,0 +1,191 @@
+/**
+ * One unit of work — a connector and one of its accounts — as a pipeline from the connector's stream of pages into
+ * sinks: the records, the platform users file, the state snapshot. Outputs commit first and state last, so state
+ * never moves on unless every output of the unit committed. Whatever throws inside a unit is caught here, once,
+ * and becomes the unit's envelope; nothing of it reaches another unit.
+ */
+import { defaultRunContext, errorToJson, syncAccount, type AnyConnector, type Batch, type ConnectorError, type Logger, type SyncEvent, type SyncOutcome } from '@connectors/core'
+import * as E from 'fp-ts/Either'
+import type { SyncState } from '../state-client.js'
+import { heldDrop, type DropPolicy } from './drop-guard.js'
+import type { DropFinding, Envelope, UnitCounts, UnitStatus } from './envelope.js'
+import { openRecordsSink } from './sinks/records.js'
+import { abortAll, prepare, type OutputSink, type SinkBatch } from './sinks/sink.js'
+import { openStateSink, type StateSink } from './sinks/state.js'
+import { openUsersFileSink, type UsersFileSink } from './sinks/users-file.js'
+import { at, CONNECTOR_STEP, internalError, Interrupted } from './unit-failure.js'
+import { unitPaths } from './paths.js'
+
+/** A unit as the plan made it: its name, connector and config, and the account the config addresses. */
+export interface PlannedUnit {
+  /** The run config's name for the account (unique in the run). */
+  readonly unit: string
+  /** `unit` made safe as a file name (unique in the run). */
+  readonly fileName: string
+  readonly connector: AnyConnector
+  readonly config: unknown
+  /** The upstream account the config addresses, or why the config did not decode. */
+  readonly account: E.Either<ConnectorError, string>
+}
+
+/** The outputs of a unit. */
+export interface UnitOutputs {
+  readonly records: OutputSink
+  readonly usersFile: UsersFileSink
+}
+
+/** What a unit needs from its run. */
+export interface UnitDeps {
+  readonly runId: string
+  readonly out: string
+  readonly state: SyncState
+  readonly drop: DropPolicy
+  readonly logger: Logger
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly signal: AbortSignal
+  readonly emit: (event: SyncEvent) => void
+  /** Opens the unit's outputs; the default writes files under `out` (tests substitute outputs that fail). */
+  readonly openOutputs?: typeof openOutputs
+}
+
+/** The default outputs: the records file and the platform users file. */
+export async function openOutputs(unit: PlannedUnit, accountId: string, deps: Pick<UnitDeps, 'runId' | 'out'>, syncedAt: string): Promise<UnitOutputs> {
+  const paths = unitPaths(deps.out, unit.connector.id, unit.fileName)
+  const records = await openRecordsSink(paths.records, { runId: deps.runId, syncedAt, connector: unit.connector.id, unit: unit.unit, accountId })
+  try {
+    return { records, usersFile: await openUsersFileSink(paths.usersFile, paths.staging) }
+  } catch (error) {
+    await records.abort()
+    throw error
+  }
+}
+
+/** Sinks opened so far (a failure while opening aborts these). */
+interface Opened {
+  outputs?: UnitOutputs
+  state?: StateSink
+}
+
+/** Runs one unit to its envelope. Never throws. */
+export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelope> {
+  const facts = newFacts()
+  const ctx = defaultRunContext({ logger: deps.logger, env: deps.env, emit: (event) => (count(facts, event), deps.emit(event)) })
+  if (E.isLeft(unit.account)) return envelopeOf(unit, null, facts, 'failed', [unit.account.left])
+  const accountId = unit.account.right
+  if (deps.signal.aborted) return envelopeOf(unit, accountId, facts, 'interrupted', [])
+  const opened: Opened = {}
+  try {
+    const { records, usersFile } = (opened.outputs = await at('opening outputs', () => (deps.openOutputs ?? openOutputs)(unit, accountId, deps, facts.startedAt.toISOString())))
+    const state = (opened.state = await at('opening the state', () => openStateSink(deps.state, unit.connector.id, unit.unit, accountId)))
+    const outputs = [usersFile, records]
+    const outcome = await pump(syncAccount(unit.connector, unit.config, ctx), [...outputs, state], facts, deps.signal)
+    const verdict = await at('comparing with the last snapshot', () => judge(outcome, state, facts, deps.drop))
+    if (verdict.status === 'ok') for await (const page of state.deleted()) await writeAll(outputs, { entity: 'users', records: page }, facts, 'deleted')
+    for (const sink of outputs) await at(`committing ${sink.file}`, () => (keeps(sink, verdict.status) ? sink.commit() : sink.abort()))
+    const envelope = envelopeOf(unit, accountId, facts, verdict.status, outcome.errors, { usersFile, records, drop: verdict.drop })
+    await at('committing the state', () => (verdict.status === 'ok' ? state.commit(historyOf(envelope)) : state.abort(historyOf(envelope))))
+    return envelope
+  } catch (failure) {
+    const interrupted = failure instanceof Interrupted
+    const errors = interrupted ? [] : [internalError(failure, { connector: unit.connector.id, account: accountId, out: deps.out })]
+    const envelope = envelopeOf(unit, accountId, facts, interrupted ? 'interrupted' : 'failed', errors)
+    await abortAll(opened.outputs === undefined ? [] : [opened.outputs.usersFile, opened.outputs.records])
+    await opened.state?.abort(historyOf(envelope))
+    return envelope
+  }
+}
+
+/** Whether an output is kept for a sync that ended with `status`: records of any sync that listed something, the rest only when applied. */
+const keeps = (sink: OutputSink, status: UnitStatus) => (sink.keep === 'always' ? status !== 'failed' : status === 'ok')
+
+/** Streams the connector's pages into every sink until the stream ends; stops at once when the run is interrupted. */
+async function pump(pages: AsyncGenerator<Batch, SyncOutcome>, sinks: ReadonlyArray<{ write(b: SinkBatch): Promise<void> }>, facts: Facts, signal: AbortSignal): Promise<SyncOutcome> {
+  const stopped = new Promise<never>((_, reject) => {
+    const stop = () => reject(new Interrupted())
+    if (signal.aborted) stop()
+    else signal.addEventListener('abort', stop, { once: true })
+  })
+  stopped.catch(() => undefined)
+  try {
+    for (;;) {
+      const next = await Promise.race([at(CONNECTOR_STEP, () => pages.next()), stopped])
+      if (next.done === true) return next.value
+      facts.counts[next.value.entity] += next.value.records.length
+      await writeAll(sinks, prepare(next.value.entity, next.value.records), facts)
+    }
+  } catch (error) {
+    // The connector may be waiting on the upstream; it is told to stop, and not waited for.
+    if (error instanceof Interrupted) pages.return({ account: '-', complete: false, completedEntities: [], errors: [] }).catch(() => undefined)
+    throw error
+  }
+}
+
+/** Writes a page to every sink, timing it as the runner's own processing. */
+async function writeAll(sinks: ReadonlyArray<{ write(b: SinkBatch): Promise<void> }>, batch: SinkBatch, facts: Facts, counted?: 'deleted'): Promise<void> {
+  const began = performance.now()
+  await at('writing outputs', async () => {
+    for (const sink of sinks) await sink.write(batch)
+  })
+  if (counted === 'deleted') facts.counts.deleted += batch.records.length
+  facts.processingMs += performance.now() - began
+}
+
+/** How the sync ended: applied (`ok`), held back by the drop guard, partial, or failed. */
+async function judge(outcome: SyncOutcome, state: StateSink, facts: Facts, policy: DropPolicy): Promise<{ status: UnitStatus; drop?: DropFinding }> {
+  if (!outcome.complete) return { status: outcome.completedEntities.length === 0 ? 'failed' : 'partial' }
+  const { previous, vanished } = await state.compare()
+  const drop = heldDrop(policy, previous, vanished, facts.counts.users)
+  return drop === undefined ? { status: 'ok' } : { status: 'held', drop }
+}
+
+/** What a unit learns as it runs. */
+interface Facts {
+  readonly startedAt: Date
+  readonly counts: { -readonly [K in keyof UnitCounts]: number }
+  readonly calls: { apiCalls: number; throttled: number; retries: number }
+  processingMs: number
+}
+
+const newFacts = (): Facts => ({ startedAt: new Date(), counts: { users: 0, groups: 0, memberships: 0, deleted: 0, unmatchedEmail: 0 }, calls: { apiCalls: 0, throttled: 0, retries: 0 }, processingMs: 0 })
+
+function count(facts: Facts, event: SyncEvent): void {
+  if (event.type === 'apiCall') facts.calls.apiCalls++
+  else if (event.type === 'throttled') facts.calls.throttled++
+  else if (event.type === 'retry') facts.calls.retries++
+}
+
+const USERS_FILE_REASON: Readonly<Partial<Record<UnitStatus, string>>> = {
+  partial: 'the sync was incomplete',
+  held: 'held back by the drop guard',
+  failed: 'the sync failed',
+  interrupted: 'the run was interrupted',
+}
+
+function envelopeOf(unit: PlannedUnit, accountId: string | null, facts: Facts, status: UnitStatus, errors: ReadonlyArray<ConnectorError>, done?: { usersFile: UsersFileSink; records: OutputSink; drop?: DropFinding | undefined }): Envelope {
+  const finishedAt = new Date()
+  const unmatched = done?.usersFile.unmatched
+  const recordsKept = done !== undefined && keeps(done.records, status)
+  return {
+    unit: unit.unit,
+    connector: unit.connector.id,
+    accountId,
+    status,
+    counts: { ...facts.counts, unmatchedEmail: unmatched?.count ?? 0 },
+    errors: errors.map(errorToJson),
+    startedAt: facts.startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    elapsedMs: finishedAt.getTime() - facts.startedAt.getTime(),
+    processingMs: Math.round(facts.processingMs),
+    ...facts.calls,
+    recordsFile: recordsKept ? done.records.file : null,
+    ...(recordsKept ? {} : { recordsFileReason: USERS_FILE_REASON[status] ?? 'not written' }),
+    usersFile: status === 'ok' && done !== undefined ? done.usersFile.file : null,
+    ...(status === 'ok' ? {} : { usersFileReason: USERS_FILE_REASON[status] ?? 'not written' }),
+    ...(unmatched !== undefined && unmatched.count > 0 ? { unmatchedEmail: unmatched.usernames } : {}),
+    ...(done?.drop !== undefined ? { dropGuard: done.drop } : {}),
+  }
+}
+
+function historyOf(e: Envelope) {
+  return { connector: e.connector, account: e.accountId ?? '-', status: e.status, startedAt: e.startedAt, finishedAt: e.finishedAt, users: e.counts.users, deleted: e.counts.deleted, heldBack: e.status === 'held' }
+}

@@ -1,84 +1,14 @@
-import { allowPolicy, delegatorEnv, generateOrganization, startSandbox, type Sandbox, type Seed } from '@connectors/aws-sandbox'
-import { allBytesUnder } from '@connectors/aws-sandbox/testing'
-import { execFile } from 'node:child_process'
+import { allowPolicy, type Seed } from '@connectors/aws-sandbox'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/Either'
 import { afterEach, describe, expect, it } from 'vitest'
+import { allBytes, cli, EXTERNAL_ID, linesOf, organization, sandboxOf, stopSandboxes, writeRunConfig } from './cli.e2e-harness.js'
 import { ToriiUsersFile } from './outputs.js'
 import { StateStore } from './state.js'
-import { readRecords } from './testing.js'
 
-const CLI = fileURLToPath(new URL('../bin/connectors.js', import.meta.url))
-const EXTERNAL_ID = 'org-e2e-secret-77'
-const sandboxes: Sandbox[] = []
-afterEach(async () => {
-  await Promise.all(sandboxes.splice(0).map((s) => s.stop()))
-})
-
-function organization(): Seed {
-  return generateOrganization({ accounts: 3, users: 120, groups: 6, members: 15, seed: 11, externalId: () => EXTERNAL_ID })
-}
-
-async function sandboxOf(seed: Seed): Promise<Sandbox> {
-  const s = await startSandbox({ seed, faults: { shortPageSize: 50 } })
-  sandboxes.push(s)
-  return s
-}
-
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-async function cli(dir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      {
-        cwd: dir,
-        env: delegatorEnv({ HOME: dir, E2E_EXTERNAL_ID: EXTERNAL_ID, ...env }),
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
-    )
-  })
-}
-
-async function writeRunConfig(dir: string, sandbox: Sandbox, seed: Seed, roles: Record<number, string> = {}): Promise<string> {
-  const file = join(dir, 'run.json')
-  await writeFile(
-    file,
-    JSON.stringify({
-      connectors: [
-        {
-          connector: '@connectors/aws-iam',
-          accounts: seed.accounts.map((a, i) => ({
-            name: `acct-${i}`,
-            config: { roleArn: `arn:aws:iam::${a.id}:role/${roles[i] ?? 'ConnectorsReadOnly'}`, externalId: '${env:E2E_EXTERNAL_ID}', email: { template: '{username}@e2e.example' }, endpoints: { sts: sandbox.endpoint, iam: sandbox.endpoint } },
-          })),
-        },
-      ],
-    }),
-  )
-  return file
-}
-
-interface Line {
-  type: string
-  unit: string
-  accountId: string
-  data: { id: string; username: string; status: string; roles: string[]; email?: string }
-}
-const linesOf = async (dir: string): Promise<Line[]> => (await readRecords(join(dir, 'out'))) as unknown as Line[]
-
-async function allBytes(dir: string, run: Run): Promise<string> {
-  return run.stdout + run.stderr + (await allBytesUnder(join(dir, 'out')))
-}
+afterEach(stopSandboxes)
 
 describe('connectors sync (the CLI, as a process, against the sandbox)', () => {
   it('syncs several accounts; outputs equal the seed exactly; no secret in any byte it produced', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { runDiskFull } from './disk-full.js'
 import { matrix, runCase } from './matrix.js'
 
-// The fast subset of `npm run chaos`: one fault storm, one broken account among 50, and a killed process.
+// The fast subset of `npm run chaos`: one fault storm, one broken account among 50, a killed process, a full disk.
 const fast = ['throttling storm (50% of calls)', 'one account among 50 with a wrong ExternalId', 'the process killed mid-sync (SIGKILL), then synced again']
 
 describe('reliability under faults (fast subset)', () => {
@@ -15,4 +16,12 @@ describe('reliability under faults (fast subset)', () => {
       expect(verdict.recordsCompared).toBeGreaterThan(0)
     })
   }
+})
+
+describe('reliability when the output disk fills up', () => {
+  it('keeps the accounts that fit identical to a fault-free run, and the others failed with their state unchanged', async () => {
+    const verdict = await runDiskFull()
+    expect(verdict.problems).toEqual([])
+    expect(verdict.faultsInjected).toBeGreaterThan(0)
+  })
 })

@@ -1,6 +1,7 @@
 /** `npm run chaos [-- --case <substring>] [--write docs/RELIABILITY.md]`: the fault matrix, with verdicts. */
 import { Command } from 'commander'
 import { writeFile } from 'node:fs/promises'
+import { DISK_FULL, runDiskFull } from './disk-full.js'
 import { matrix, runCase, type Verdict } from './matrix.js'
 
 const o = new Command('chaos')
@@ -9,10 +10,11 @@ const o = new Command('chaos')
   .parse()
   .opts<{ case?: string; write?: string }>()
 
+const cases = [...matrix.map((c) => ({ name: c.name, run: () => runCase(c) })), { name: DISK_FULL, run: runDiskFull }]
 const verdicts: Verdict[] = []
-for (const c of matrix.filter((x) => o.case === undefined || x.name.includes(o.case))) {
+for (const c of cases.filter((x) => o.case === undefined || x.name.includes(o.case))) {
   process.stderr.write(`chaos: ${c.name}…\n`)
-  const v = await runCase(c)
+  const v = await c.run()
   verdicts.push(v)
   process.stderr.write(`  ${v.ok ? 'pass' : 'FAIL'} in ${v.seconds.toFixed(1)} s${v.problems.map((p) => `\n  - ${p}`).join('')}\n`)
 }
@@ -36,6 +38,10 @@ healthy account's users, groups and memberships equal the seed exactly, each bro
 reason and fix, no user is marked deleted, the exit code is the documented one (0 all ok, 1 some account not
 ok), no secret the sandbox issued (keys, session tokens) nor the ExternalId appears in any byte the CLI wrote
 (stdout, stderr with info-level logs, every output file), and no AssumeRole was made without an ExternalId.
+In the disk-full case the outputs go to a size-limited tmpfs: every account that reports ok must equal a fault-free
+run of the same data byte for byte (records but for their run id and time), every account that failed must say
+\`Internal\` with its fix and keep its state (the next sync still reports its deletion), report.json must list every
+account, and no temporary file may remain. There *records compared* counts the accounts compared.
 
 ${table}
 `,

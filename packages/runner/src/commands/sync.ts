@@ -33,12 +33,12 @@ export interface SyncCommandOptions {
   readonly logFormat: (typeof LOG_FORMATS)[number]
 }
 
-/** An output folder the run can write: not a file, creatable, writable. */
-async function usableFolder(out: string, flag: string): Promise<void> {
-  const existing = await stat(out).catch(() => undefined)
-  if (existing !== undefined && !existing.isDirectory()) throw new UsageError(`${flag} ${out}: is a file, not a folder; give a folder for the outputs`)
-  await mkdir(out, { recursive: true }).catch((error: Error) => {
-    throw new UsageError(`${flag} ${out}: cannot create this folder (${error.message}); give a writable folder`)
+/** A folder the run can write (`what` names where it came from, e.g. `--out out`): not a file, creatable. */
+async function usableFolder(folder: string, what: string): Promise<void> {
+  const existing = await stat(folder).catch(() => undefined)
+  if (existing !== undefined && !existing.isDirectory()) throw new UsageError(`${what}: ${folder} is a file, not a folder; give a path in a writable folder`)
+  await mkdir(folder, { recursive: true }).catch((error: Error) => {
+    throw new UsageError(`${what}: cannot create the folder ${folder} (${error.message}); give a path in a writable folder`)
   })
 }
 
@@ -61,8 +61,8 @@ export async function syncCommand(opts: SyncCommandOptions, io: Io): Promise<num
   const units = await plannedUnits(config, opts, io)
   const out = opts.out !== undefined ? resolve(io.cwd, opts.out) : (config.out ?? resolve(io.cwd, 'out'))
   const statePath = opts.state !== undefined ? resolve(io.cwd, opts.state) : (config.state ?? resolve(io.cwd, '.connectors', 'state.db'))
-  await usableFolder(out, opts.out !== undefined ? '--out' : 'the run config\'s "out"')
-  await usableFolder(dirname(statePath), opts.state !== undefined ? '--state' : 'the state folder')
+  await usableFolder(out, opts.out !== undefined ? `--out ${opts.out}` : `the output folder ${out}`)
+  await usableFolder(dirname(statePath), opts.state !== undefined ? `--state ${opts.state}` : `the state file ${statePath}`)
   const runId = randomUUID()
   const locks: Lock[] = []
   try {

@@ -46,6 +46,9 @@ function fixFor(step: string, cause: unknown, connector: string, out: string): s
     case 'EPERM':
     case 'EROFS':
       return `make ${out} and the state file writable by this user, then sync again`
+    case 'EISDIR':
+    case 'ENOTDIR':
+      return `something is in the way of an output under ${out} (a folder where a file goes, or the reverse): move it away, then sync again`
     case 'ENOENT':
       return `keep ${out} in place while a sync runs (it was removed or moved), then sync again`
     default:

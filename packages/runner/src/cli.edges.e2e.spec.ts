@@ -1,0 +1,195 @@
+/** The CLI at its edges, as a platform engineer meets them: every mistake a clear message and the right exit code. */
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { accountsOf, cli, linesOf, organization, sandboxOf, startCli, stopSandboxes, writeRunConfig } from './cli.e2e-harness.js'
+
+afterEach(stopSandboxes)
+
+const scratch = () => mkdtemp(join(tmpdir(), 'connectors-edges-'))
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at |internal error/)
+
+describe('connectors sync: refusing what would make a run ambiguous', () => {
+  it('refuses two accounts with one name, and one upstream account listed twice, naming both entries (exit 2, nothing written)', async () => {
+    const seed = organization()
+    const sandbox = await sandboxOf(seed)
+    const dir = await scratch()
+    const [a, b] = accountsOf(sandbox, seed)
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ connectors: [{ connector: '@connectors/aws-iam', accounts: [a, { ...b, name: 'acct-0' }, { ...a, name: 'again' }] }] }))
+    const run = await cli(dir, ['sync', '--config', 'run.json'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('connectors[0].accounts[1].name: "acct-0" is already the name of connectors[0].accounts[0]; give every account its own name')
+    expect(run.stderr).toContain(`connectors[0].accounts[2] ("again"): addresses aws-iam account ${seed.accounts[0]?.id}, as connectors[0].accounts[0] ("acct-0") does; list each account once`)
+    noStack(run.stderr)
+    expect(await readdir(dir)).toEqual(['run.json'])
+    expect(sandbox.stats().totalRequests).toBe(0)
+  })
+
+  it('names output files after the run config, never after upstream data, and keeps them inside the output folder', async () => {
+    const seed = organization()
+    const sandbox = await sandboxOf(seed)
+    const dir = await scratch()
+    const [a] = accountsOf(sandbox, seed)
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ connectors: [{ connector: '@connectors/aws-iam', accounts: [{ ...a, name: '../../escape/me' }] }] }))
+    const run = await cli(dir, ['sync', '--config', 'run.json'])
+    expect(run.code).toBe(0)
+    expect(await readdir(join(dir, 'out', 'torii', 'aws-iam'))).toEqual(['_._.._escape_me.json'])
+    expect(await readdir(join(dir, 'out', 'records', 'aws-iam'))).toEqual(['_._.._escape_me.ndjson'])
+    expect(existsSync(join(dir, 'escape'))).toBe(false)
+  })
+})
+
+describe('connectors sync: one run at a time per state file and output folder', () => {
+  it('lets one of two simultaneous runs on one state file through and refuses the other, naming it (exit 3); nothing is corrupted', async () => {
+    const seed = organization()
+    const sandbox = await sandboxOf(seed, { latencyMs: 150, shortPageSize: 10 })
+    const dir = await scratch()
+    await writeRunConfig(dir, sandbox, seed)
+    const first = startCli(dir, ['sync', '--config', 'run.json', '--out', 'out-a'])
+    while (!existsSync(join(dir, '.connectors', 'state.db.lock'))) await new Promise((r) => setTimeout(r, 10))
+    const second = await cli(dir, ['sync', '--config', 'run.json', '--out', 'out-b'])
+    expect(second.code).toBe(3)
+    expect(second.stderr).toMatch(new RegExp(`the state file .*state\\.db is in use by another run \\(pid ${first.child.pid} on ${hostname()}, started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z, run [0-9a-f-]{36}\\)`))
+    noStack(second.stderr)
+    expect((await first.done).code).toBe(0)
+    expect(existsSync(join(dir, 'out-b'))).toBe(true)
+    expect(await readdir(join(dir, 'out-b'))).toEqual([])
+    // The lock is gone with its run; the next run goes through and finds the first run's snapshot intact.
+    const third = await cli(dir, ['sync', '--config', 'run.json', '--out', 'out-c'])
+    expect(third.code).toBe(0)
+    expect(third.stdout).toContain('3/3 accounts ok')
+    expect((await linesOf(dir, 'out-c')).filter((l) => l.data.status === 'deleted')).toEqual([])
+  })
+
+  it('takes over the lock of a run that died, and refuses an output folder locked by a live one', async () => {
+    const seed = organization()
+    const sandbox = await sandboxOf(seed)
+    const dir = await scratch()
+    await writeRunConfig(dir, sandbox, seed)
+    await mkdir(join(dir, 'out'), { recursive: true })
+    await mkdir(join(dir, '.connectors'), { recursive: true })
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString()
+    await writeFile(join(dir, '.connectors', 'state.db.lock'), JSON.stringify({ pid: Number(dead), host: hostname(), startedAt: '2026-01-01T00:00:00.000Z', runId: 'dead-run' }))
+    expect((await cli(dir, ['sync', '--config', 'run.json'])).code).toBe(0)
+    await writeFile(join(dir, 'out', '.lock'), JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z', runId: 'live-run' }))
+    const refused = await cli(dir, ['sync', '--config', 'run.json'])
+    expect(refused.code).toBe(3)
+    expect(refused.stderr).toContain(`the output folder ${join(dir, 'out')} is in use by another run (pid ${process.pid} on ${hostname()}, started 2026-01-01T00:00:00.000Z, run live-run). Wait for that run to finish`)
+    expect(refused.stderr).toContain(`if that run is gone for good, delete ${join(dir, 'out', '.lock')}`)
+  })
+})
+
+describe('connectors: user mistakes are exit 2 with a message, never a stack', () => {
+  it('--out naming a file, an unwritable --state, an unknown log level, an unknown flag', async () => {
+    const seed = organization()
+    const sandbox = await sandboxOf(seed)
+    const dir = await scratch()
+    await writeRunConfig(dir, sandbox, seed)
+    await writeFile(join(dir, 'a-file'), 'x')
+    const outFile = await cli(dir, ['sync', '--config', 'run.json', '--out', 'a-file'])
+    expect([outFile.code, outFile.stderr]).toEqual([2, `connectors: --out a-file: ${join(dir, 'a-file')} is a file, not a folder; give a path in a writable folder\n`])
+    const state = await cli(dir, ['sync', '--config', 'run.json', '--state', 'a-file/state.db'])
+    expect(state.code).toBe(2)
+    expect(state.stderr).toBe(`connectors: --state a-file/state.db: ${join(dir, 'a-file')} is a file, not a folder; give a path in a writable folder\n`)
+    const level = await cli(dir, ['--log-level', 'verbose', 'sync', '--config', 'run.json'])
+    expect(level.code).toBe(2)
+    expect(level.stderr).toContain("argument 'verbose' is invalid. Allowed choices are fatal, error, warn, info, debug, trace, silent.")
+    const flag = await cli(dir, ['sync', '--config', 'run.json', '--concurency', '4'])
+    expect(flag.code).toBe(2)
+    expect(flag.stderr).toContain("unknown option '--concurency'\n(Did you mean --concurrency?)")
+    for (const run of [outFile, state, level, flag]) noStack(run.stderr)
+    expect(sandbox.stats().totalRequests).toBe(0)
+  })
+
+  it('--account runs a subset, and an unknown name suggests the closest', async () => {
+    const seed = organization()
+    const sandbox = await sandboxOf(seed)
+    const dir = await scratch()
+    await writeRunConfig(dir, sandbox, seed)
+    const subset = await cli(dir, ['sync', '--config', 'run.json', '--account', 'acct-2', '--account', 'acct-0'])
+    expect(subset.code).toBe(0)
+    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as { units: Array<{ unit: string }> }
+    expect(report.units.map((u) => u.unit)).toEqual(['acct-0', 'acct-2'])
+    const typo = await cli(dir, ['sync', '--config', 'run.json', '--account', 'acct-9', '--account', 'act-1'])
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toContain('--account acct-9: no account of the run config has this name — did you mean "acct-0"?')
+    expect(typo.stderr).toContain('--account act-1: no account of the run config has this name — did you mean "acct-1"?')
+  })
+})
+
+describe('connectors: paths, standard input and the commands that run nothing upstream', () => {
+  it("resolves a run config's relative paths against its own folder, and reads a run config from standard input", async () => {
+    const seed = organization()
+    const sandbox = await sandboxOf(seed)
+    const dir = await scratch()
+    const elsewhere = await scratch()
+    await mkdir(join(dir, 'configs'))
+    await writeRunConfig(join(dir, 'configs'), sandbox, seed, {}, { out: 'results', state: 'db/state.db' })
+    expect((await cli(elsewhere, ['sync', '--config', join(dir, 'configs', 'run.json')])).code).toBe(0)
+    expect(existsSync(join(dir, 'configs', 'results', 'report.json'))).toBe(true)
+    expect(existsSync(join(dir, 'configs', 'db', 'state.db'))).toBe(true)
+    expect(await readdir(elsewhere)).toEqual([])
+    const piped = await cli(elsewhere, ['sync', '--config', '-'], {}, await readFile(join(dir, 'configs', 'run.json'), 'utf8'))
+    expect(piped.code).toBe(0)
+    expect(existsSync(join(elsewhere, 'results', 'report.json'))).toBe(true)
+  })
+
+  it('validates a run config without touching the network, listing every problem at once', async () => {
+    const seed = organization()
+    const sandbox = await sandboxOf(seed)
+    const dir = await scratch()
+    const [a, b, c] = accountsOf(sandbox, seed)
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ connectors: [{ connector: '@connectors/aws-iam', accounts: [a, { ...b, name: 'acct-0' }, { ...c, config: { ...c?.config, roleArn: 'arn:aws:iam::12:role/x' } }] }] }))
+    const bad = await cli(dir, ['validate', '--config', 'bad.json'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('run config bad.json: 2 problems')
+    expect(bad.stderr).toContain('connectors[0].accounts[1].name: "acct-0" is already the name of connectors[0].accounts[0]')
+    expect(bad.stderr).toMatch(/connectors\[0\]\.accounts\[2\]\.config\.roleArn: expected .*got "arn:aws:iam::12:role\/x"/)
+    await writeRunConfig(dir, sandbox, seed)
+    const good = await cli(dir, ['validate', '--config', 'run.json'])
+    expect([good.code, good.stdout]).toEqual([0, 'run config run.json is valid: 3 accounts of aws-iam\n'])
+    expect(sandbox.stats().totalRequests).toBe(0)
+  })
+
+  it('lists, describes and renders from any folder; prints its version and shell completion', async () => {
+    const dir = await scratch()
+    const list = await cli(dir, ['list', '--json'])
+    expect(JSON.parse(list.stdout)).toEqual([{ id: 'aws-iam', package: '@connectors/aws-iam', version: '0.1.0', displayName: 'AWS IAM', entities: ['users', 'groups', 'memberships'], licenseTypes: ['AWS IAM'] }])
+    const spec = await cli(dir, ['spec', 'aws-iam'])
+    expect(JSON.parse(spec.stdout)).toMatchObject({ title: 'aws-iam config' })
+    const unknown = await cli(dir, ['spec', 'aws-im'])
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'connectors: no installed connector is named "aws-im" — did you mean "aws-iam"?; installed: aws-iam\n'])
+    expect((await cli(dir, ['capabilities'])).stdout).toContain('| AWS IAM (`aws-iam` 0.1.0) |')
+    const version = await cli(dir, ['--version'])
+    expect(version.stdout).toBe(`${(JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`)
+    const completion = await cli(dir, ['completion', 'bash'])
+    expect(completion.stdout).toContain('complete -F _connectors connectors')
+    const help = await cli(dir, ['sync', '--help'])
+    expect(help.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 .*\n\s+3 .*locked.*\n\s+70 .*\n\s+130 .*interrupted/)
+  })
+})
+
+describe('connectors sync: interrupted', () => {
+  it('on SIGINT stops, writes report.json with the interrupted accounts, leaves no temporaries, applies nothing of them (exit 130)', async () => {
+    const seed = organization()
+    const sandbox = await sandboxOf(seed, { latencyMs: 60, shortPageSize: 10 })
+    const dir = await scratch()
+    await writeRunConfig(dir, sandbox, seed)
+    const run = startCli(dir, ['sync', '--config', 'run.json', '--log-level', 'info'])
+    while (sandbox.stats().totalRequests < 8) await new Promise((r) => setTimeout(r, 10))
+    run.child.kill('SIGINT')
+    const ended = await run.done
+    expect(ended.code).toBe(130)
+    expect(ended.stderr).toMatch(/"msg":"interrupted: stopping the running accounts/)
+    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as { interrupted: boolean; units: Array<{ status: string }> }
+    expect(report.interrupted).toBe(true)
+    expect(report.units.map((u) => u.status)).toEqual(['interrupted', 'interrupted', 'interrupted'])
+    expect(ended.stdout).toContain('interrupted: nothing of this account was applied')
+    const files = (await readdir(join(dir, 'out'), { recursive: true, withFileTypes: true })).filter((f) => f.isFile()).map((f) => f.name)
+    expect(files).toEqual(['report.json'])
+    expect(existsSync(join(dir, '.connectors', 'state.db.lock'))).toBe(false)
+  })
+})

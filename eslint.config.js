@@ -1,5 +1,5 @@
 // Lint for every project: typescript-eslint's recommended rules plus nx module boundaries, which keep the
-// dependency directions of DESIGN §2: connectors depend only on core/testkit, core depends on nothing of ours,
+// dependency directions of docs/ARCHITECTURE.md: connectors depend only on core/testkit, core depends on nothing of ours,
 // the runner never imports a connector statically. Tests may also use the tools (the AWS sandbox).
 import nx from '@nx/eslint-plugin'
 import tseslint from 'typescript-eslint'

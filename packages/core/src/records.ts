@@ -1,5 +1,5 @@
 /**
- * The canonical data model every connector maps into (DESIGN §3). Codecs, so the runner can validate what a
+ * The canonical data model every connector maps into (docs/ARCHITECTURE.md). Codecs, so the runner can validate what a
  * connector emits and the types are derived, never written twice.
  * @module
  */

@@ -71,4 +71,15 @@ describe('connectors on a terminal', () => {
     expect(await createProgram(io).run(['check', '--config', 'run.json'])).toBe(0)
     expect(streams.out).toMatch(/^ok {4}aws-iam\/acct-0 \(\d{12}\) {2}config:ok → sts:AssumeRole:ok → iam:ListUsers:ok → iam:ListGroups:ok → iam:GetGroup:ok$/m)
   })
+
+  it('writes logs for people with --log-format pretty', async () => {
+    const seed = organization()
+    const sandbox = await sandboxOf(seed)
+    const dir = await mkdtemp(join(tmpdir(), 'connectors-tty-'))
+    await writeRunConfig(dir, sandbox, seed)
+    const { io, streams } = terminal(dir, { TERM: 'dumb' })
+    expect(await createProgram(io).run(['--log-level', 'info', '--log-format', 'pretty', 'sync', '--config', 'run.json'])).toBe(0)
+    expect(streams.err).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: unit started\n\s+unit: "acct-0"\n\s+connector: "aws-iam"$/m)
+    expect(streams.err).not.toMatch(/^\{/m)
+  })
 })

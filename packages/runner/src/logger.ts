@@ -4,7 +4,7 @@
  */
 import type { Logger } from '@connectors/core'
 import { pino } from 'pino'
-import pretty from 'pino-pretty'
+import { prettyFactory } from 'pino-pretty'
 
 /** Field names whose values never reach a log line. */
 export const REDACTED_FIELDS = ['externalId', 'secretAccessKey', 'sessionToken', 'accessKeyId', 'token', 'password', 'authorization', 'credentials', 'config']
@@ -21,7 +21,8 @@ export type LogSink = (line: string) => void
 export function createLogger(level: (typeof LOG_LEVELS)[number], format: (typeof LOG_FORMATS)[number], sink: LogSink, color = false): Logger {
   const paths = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`])
   const options = { level, base: null, redact: { paths, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } }
-  const destination = { write: sink }
-  if (format === 'pretty') return pino({ ...options, formatters: {} }, pretty({ destination, colorize: color, sync: true, translateTime: 'SYS:HH:MM:ss.l' }))
-  return pino(options, destination)
+  if (format === 'json') return pino(options, { write: sink })
+  // pino-pretty formats the same JSON lines (it reads numeric levels, so they stay numbers here).
+  const prettify = prettyFactory({ colorize: color, translateTime: 'SYS:HH:MM:ss.l' })
+  return pino({ ...options, formatters: {} }, { write: (line: string) => sink(prettify(line)) })
 }

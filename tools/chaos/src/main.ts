@@ -41,9 +41,22 @@ ok), no secret the sandbox issued (keys, session tokens) nor the ExternalId appe
 In the disk-full case the outputs go to a size-limited tmpfs: every account that reports ok must equal a fault-free
 run of the same data byte for byte (records but for their run id and time), every account that failed must say
 \`Internal\` with its fix and keep its state (the next sync still reports its deletion), report.json must list every
-account, and no temporary file may remain. There *records compared* counts the accounts compared.
+account, and no temporary file may remain.
 
 ${table}
+
+Beside the matrix, the runner's own tests pin each way a run once broke, each failing before its fix:
+
+| what went wrong | now | test |
+|---|---|---|
+| two accounts with one name; one upstream account listed twice | exit 2 naming both entries, nothing written | \`packages/runner/src/cli.edges.e2e.spec.ts\` |
+| two runs on one state file at once | the second is refused (exit 3) naming the first (pid, host, start, run id); the first completes intact | \`cli.edges.e2e.spec.ts\` |
+| a throw outside the connector (users file, state store, disk) | that account \`failed\` (\`Internal\`, the step and the fix); the others byte-identical; report.json complete | \`packages/runner/src/run/run.spec.ts\` |
+| a write error on an output stream | a rejection the unit turns into its envelope, never an uncaught exception | \`packages/runner/src/outputs.spec.ts\` |
+| state committed after its users file failed | state moves on only after every output committed; the next sync reports the deletion again | \`run.spec.ts\` |
+| an output path built from upstream data | files named by the run config's account name, made safe | \`cli.edges.e2e.spec.ts\`, \`plan.spec.ts\` |
+| \`MaxListenersExceededWarning\` on large syncs | one drain listener per stream | \`outputs.spec.ts\` |
+| SIGINT/SIGTERM mid-sync | exit 130, report.json lists the interrupted accounts, no temporaries, nothing applied | \`cli.edges.e2e.spec.ts\`, \`run.spec.ts\` |
 `,
   )
 }

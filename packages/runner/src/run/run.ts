@@ -68,7 +68,7 @@ export async function runSync(units: ReadonlyArray<PlannedUnit>, options: SyncOp
   try {
     const envelopes = await Promise.all(
       units.map(async (unit) => {
-        const result = await pool.run(async () => E.right(await runLogged(unit, { ...deps, emit: (event) => options.onProgress?.(unit.unit, event) }, options)))()
+        const result = await pool.run(async () => E.right(await runLogged(unit, { ...deps, emit: (event) => tell(() => options.onProgress?.(unit.unit, event)) }, options)))()
         return (result as E.Right<Envelope>).right
       }),
     )
@@ -100,15 +100,24 @@ export async function runSync(units: ReadonlyArray<PlannedUnit>, options: SyncOp
 async function runLogged(unit: PlannedUnit, deps: UnitDeps, options: SyncOptions): Promise<Envelope> {
   const who = { unit: unit.unit, connector: unit.connector.id }
   if (!deps.signal.aborted) {
-    options.logger.info(who, 'unit started')
-    options.onProgress?.(unit.unit, { type: 'started' })
+    tell(() => options.logger.info(who, 'unit started'))
+    tell(() => options.onProgress?.(unit.unit, { type: 'started' }))
   }
   const envelope = await runUnit(unit, deps)
   const level = envelope.status === 'ok' ? 'info' : envelope.status === 'failed' ? 'error' : 'warn'
-  options.logger[level]({ ...who, accountId: envelope.accountId, status: envelope.status, counts: envelope.counts, elapsedMs: envelope.elapsedMs, errors: envelope.errors.map((e) => ({ reason: e['reason'], operation: e['operation'], message: e['message'], fix: e['fix'] })) }, 'unit finished')
+  tell(() => options.logger[level]({ ...who, accountId: envelope.accountId, status: envelope.status, counts: envelope.counts, elapsedMs: envelope.elapsedMs, errors: envelope.errors.map((e) => ({ reason: e['reason'], operation: e['operation'], message: e['message'], fix: e['fix'] })) }, 'unit finished'))
   const fix = envelope.errors.map((e) => e['fix']).find((f): f is string => typeof f === 'string')
-  options.onProgress?.(unit.unit, { type: 'done', status: envelope.status, users: envelope.counts.users, ...(fix !== undefined ? { fix } : {}) })
+  tell(() => options.onProgress?.(unit.unit, { type: 'done', status: envelope.status, users: envelope.counts.users, ...(fix !== undefined ? { fix } : {}) }))
   return envelope
+}
+
+/** Logs and progress are for people watching: a failure to show them must not fail the run. */
+function tell(show: () => void): void {
+  try {
+    show()
+  } catch {
+    // nothing to do: the envelope and report.json carry the same facts
+  }
 }
 
 /**

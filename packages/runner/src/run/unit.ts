@@ -90,7 +90,8 @@ export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelo
     const errors = interrupted ? [] : [internalError(failure, { connector: unit.connector.id, account: accountId, out: deps.out })]
     const envelope = envelopeOf(unit, accountId, facts, interrupted ? 'interrupted' : 'failed', errors)
     await abortAll(opened.outputs === undefined ? [] : [opened.outputs.usersFile, opened.outputs.records])
-    await opened.state?.abort(historyOf(envelope))
+    // The history keeps every sync, also one that failed before its state was opened.
+    await (opened.state?.abort(historyOf(envelope)) ?? deps.state.record(historyOf(envelope)).catch(() => undefined))
     return envelope
   }
 }

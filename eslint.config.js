@@ -12,7 +12,8 @@ const boundaries = (extra) => [
     depConstraints: [
       { sourceTag: 'type:core', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:core'] },
-      { sourceTag: 'type:connector', onlyDependOnLibsWithTags: ['type:core', 'type:testkit', ...extra] },
+      { sourceTag: 'type:aws', onlyDependOnLibsWithTags: ['type:core'] },
+      { sourceTag: 'type:connector', onlyDependOnLibsWithTags: ['type:core', 'type:testkit', 'type:aws', ...extra] },
       { sourceTag: 'type:runner', onlyDependOnLibsWithTags: ['type:core', ...extra] },
       { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:core', 'type:testkit', 'type:connector', 'type:runner', 'type:tool'] },
     ],

@@ -1,6 +1,6 @@
 import { sandboxDelegator, startSandbox, type Faults, type Sandbox } from '@connectors/aws-sandbox'
 import { ACCOUNT, EXTERNAL_ID, fixtureSeed, roleArn, stranger } from '@connectors/aws-sandbox/testing'
-import { defaultRunContext, errorMessage, type Membership, type User } from '@connectors/core'
+import { checkConnector, defaultRunContext, errorMessage, type Membership, type User } from '@connectors/core'
 import { describeConnectorConformance, type HarnessUpstream } from '@connectors/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runSync, sandboxConfig, sandboxConnector } from './testing.js'
@@ -21,11 +21,16 @@ async function sandboxWith(faults: Faults = {}): Promise<Sandbox> {
 const listCalls = (s: Sandbox) => s.stats().requests.filter((r) => r.action !== 'AssumeRole').reduce((n, r) => n + r.count, 0)
 
 async function upstream(faults: Faults, role = READ_ONLY, externalId = EXTERNAL_ID): Promise<HarnessUpstream> {
-  const s = await startSandbox({ seed: fixtureSeed(), faults })
+  const seed = fixtureSeed()
+  const s = await startSandbox({ seed, faults })
+  const account = seed.accounts[0] as (typeof seed.accounts)[0]
+  // IAM pages at min(MaxItems=1000, the sandbox's short pages); an empty listing is still one page.
+  const pagesFor = (items: number) => Math.max(1, Math.ceil(items / Math.min(1000, faults.shortPageSize ?? 1000)))
   return {
     config: sandboxConfig(s.endpoint, role, externalId),
-    expected: { users: 2500, groups: 3, memberships: 1203 },
+    expected: { users: account.users.length, groups: account.groups.length, memberships: account.groups.reduce((n, g) => n + g.members.length, 0) },
     pagesServed: () => listCalls(s),
+    minimumPages: pagesFor(account.users.length) + pagesFor(account.groups.length) + account.groups.reduce((n, g) => n + pagesFor(g.members.length), 0),
     stop: () => s.stop(),
   }
 }
@@ -89,6 +94,10 @@ describe('aws-iam against the sandbox', () => {
     expect(retries).toBe(stats.throttled)
     expect(apiCalls).toBe(9 + retries)
     expect(stats.totalRequests).toBe(apiCalls)
+    // Every event names the real operation, never just the service.
+    const operations = new Set(events.flatMap((e) => ('operation' in e ? [e.operation] : [])))
+    expect([...operations].sort()).toEqual(['iam:GetGroup', 'iam:ListGroups', 'iam:ListUsers', 'sts:AssumeRole'].filter((o) => operations.has(o)))
+    expect(events.filter((e) => e.type === 'throttled').every((e) => 'operation' in e && /^iam:(ListUsers|ListGroups|GetGroup)$/.test(e.operation))).toBe(true)
   })
 
   it('renews an expired session mid-sync and resumes where it was', async () => {
@@ -145,9 +154,9 @@ describe('aws-iam against the sandbox', () => {
 
   it('check names the first failing step and its fix', async () => {
     const s = await sandboxWith()
-    const ok = await connector.check(sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID), defaultRunContext())()
+    const ok = await checkConnector(connector, sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID), defaultRunContext())()
     expect(ok.steps.map((x) => `${x.step}:${x.status}`)).toEqual(['config:ok', 'sts:AssumeRole:ok', 'iam:ListUsers:ok', 'iam:ListGroups:ok', 'iam:GetGroup:ok'])
-    const denied = await connector.check(sandboxConfig(s.endpoint, roleArn('DenyGetGroup'), EXTERNAL_ID), defaultRunContext())()
+    const denied = await checkConnector(connector, sandboxConfig(s.endpoint, roleArn('DenyGetGroup'), EXTERNAL_ID), defaultRunContext())()
     expect(denied.steps.at(-1)).toMatchObject({ step: 'iam:GetGroup', status: 'failed', error: { reason: 'AccessDenied', fix: expect.stringContaining('remove the explicit deny of iam:GetGroup') } })
   })
 

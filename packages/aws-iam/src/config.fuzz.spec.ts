@@ -5,7 +5,7 @@ import { describe, it } from 'vitest'
 import { AwsIamConfig } from './config.js'
 
 const decode = decodeWith(AwsIamConfig, { connector: 'aws-iam', account: '-', operation: 'config' })
-const LINE = /^(\(root\)|[\w$]+|\["(?:[^"\\]|\\.)*"\])([.\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*: (expected|is required) /
+const LINE = /^(\(root\)|[\w$]+|\["(?:[^"\\]|\\.)*"\])([.\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*: (expected|is required|unknown key)[ —(]/
 const SECRET = 'fuzz-secret-marker'
 
 /** Values that are almost right: real shapes with random pieces. */

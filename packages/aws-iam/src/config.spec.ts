@@ -1,7 +1,7 @@
 import { decodeWith, toJsonSchema } from '@connectors/core'
 import * as E from 'fp-ts/Either'
 import { describe, expect, it } from 'vitest'
-import { AwsIamConfig, parseRoleArn, RoleArn } from './config.js'
+import { AwsIamConfig } from './config.js'
 
 const decode = (input: unknown) => {
   const r = decodeWith(AwsIamConfig, { connector: 'aws-iam', account: '-', operation: 'config' })(input)
@@ -11,11 +11,19 @@ const base = { roleArn: 'arn:aws:iam::123456789012:role/ConnectorsReadOnly', ext
 
 describe('AwsIamConfig', () => {
   it('accepts the three partitions, paths and name characters', () => {
-    for (const arn of ['arn:aws:iam::123456789012:role/r', 'arn:aws-cn:iam::123456789012:role/a/b/r+=,.@-_', 'arn:aws-us-gov:iam::123456789012:role/x']) {
-      expect(RoleArn.is(arn)).toBe(true)
+    for (const roleArn of ['arn:aws:iam::123456789012:role/r', 'arn:aws-cn:iam::123456789012:role/a/b/r+=,.@-_', 'arn:aws-us-gov:iam::123456789012:role/x']) {
+      expect(decode({ ...base, roleArn })).toEqual([])
     }
-    expect(parseRoleArn('arn:aws-cn:iam::123456789012:role/a/b/r' as RoleArn)).toEqual({ partition: 'aws-cn', accountId: '123456789012', name: 'r' })
     expect(decode(base)).toEqual([])
+  })
+
+  it('refuses an unknown key at any level, suggesting the closest known one, and says so in its schema', () => {
+    expect(decode({ ...base, regoin: 'us-east-1', endpoints: { iamm: 'http://127.0.0.1:1' }, email: { templat: '{username}@x.example' } })).toEqual([
+      'email.templat: unknown key — did you mean "template"?',
+      'endpoints.iamm: unknown key — did you mean "iam"?',
+      'regoin: unknown key — did you mean "region"?',
+    ])
+    expect(toJsonSchema(AwsIamConfig)).toMatchObject({ additionalProperties: false, properties: { endpoints: { additionalProperties: false }, email: { additionalProperties: false } } })
   })
 
   it('names each bad field and the rule', () => {
@@ -35,6 +43,12 @@ describe('AwsIamConfig', () => {
     expect(decode({ ...base, region: 'cn-north-1' })).toEqual(['region: expected a region of the aws partition (the role\'s), got "cn-north-1"'])
     expect(decode({ ...base, roleArn: 'arn:aws-us-gov:iam::123456789012:role/r', region: 'us-gov-east-1' })).toEqual([])
     expect(decode({ ...base, region: 'moon-1' })[0]).toMatch(/^region: expected an AWS region code/)
+  })
+
+  it('refuses a region the AWS SDK does not know, naming the real ones, before anything runs', () => {
+    expect(decode({ ...base, region: 'us-east-9' })[0]).toMatch(/^region: expected a region of the aws partition \(us-east-1, us-east-2, .*\), got "us-east-9"$/)
+    expect(decode({ ...base, region: 'eu-west-3' })).toEqual([])
+    expect(decode({ ...base, roleArn: 'arn:aws-cn:iam::123456789012:role/r', region: 'cn-northwest-1' })).toEqual([])
   })
 
   it('never echoes the ExternalId, and marks it write-only in the schema', () => {

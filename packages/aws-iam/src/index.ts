@@ -4,18 +4,18 @@
  * iam:GetGroup only.
  * @packageDocumentation
  */
+import { parseRoleArn, permissionPolicy, renderPolicy, trustPolicy } from '@connectors/aws'
 import { defineConnector } from '@connectors/core'
 import { authenticate, CONNECTOR_ID, type AwsIamDeps, type AwsIamSession } from './auth.js'
-import { checkConnection } from './check.js'
-import { AwsIamConfig, parseRoleArn } from './config.js'
+import { AwsIamConfig } from './config.js'
 import { groupsFetcher } from './fetchers/groups.js'
 import { membershipsFetcher } from './fetchers/memberships.js'
 import { usersFetcher } from './fetchers/users.js'
-import { manifest, permissionPolicy, renderPolicy, trustPolicy } from './manifest.js'
+import { manifest, POLICY } from './manifest.js'
 
 /** Placeholders in the published trust policy: the platform fills them in for each customer. */
-export const DELEGATOR_PLACEHOLDER = 'arn:aws:iam::PLATFORM_ACCOUNT_ID:user/connectors-delegator'
-export const EXTERNAL_ID_PLACEHOLDER = 'YOUR_ORGANIZATION_ID'
+const DELEGATOR_PLACEHOLDER = 'arn:aws:iam::PLATFORM_ACCOUNT_ID:user/connectors-delegator'
+const EXTERNAL_ID_PLACEHOLDER = 'YOUR_ORGANIZATION_ID'
 
 /** Builds the connector over explicit dependencies (tests pass base credentials, timeouts, retry policy). */
 export function createAwsIamConnector(deps: AwsIamDeps = {}) {
@@ -28,9 +28,8 @@ export function createAwsIamConnector(deps: AwsIamDeps = {}) {
     accountOf: (config) => parseRoleArn(config.roleArn).accountId,
     auth: authenticate(deps),
     fetchers: { groups: groupsFetcher, memberships: membershipsFetcher, users: usersFetcher },
-    check: checkConnection(deps),
     setupDocs: () => [
-      { file: 'permission-policy.json', content: renderPolicy(permissionPolicy(manifest)) },
+      { file: 'permission-policy.json', content: renderPolicy(permissionPolicy(POLICY.permissions, POLICY.sid)) },
       { file: 'trust-policy.json', content: renderPolicy(trustPolicy(DELEGATOR_PLACEHOLDER, EXTERNAL_ID_PLACEHOLDER)) },
     ],
   })
@@ -40,10 +39,6 @@ export function createAwsIamConnector(deps: AwsIamDeps = {}) {
 export const connector = createAwsIamConnector()
 export default connector
 
-export { AwsIamConfig, RoleArn, ExternalId, Region, EmailRule, parseRoleArn, defaultRoleSessionName, type Partition } from './config.js'
-export { manifest, permissionPolicy, trustPolicy, renderPolicy, AWS_IAM_LICENSE, type PolicyDocument } from './manifest.js'
-export { translateAwsError, missingPermission, deniedResource } from './errors.js'
-export { emailFor } from './mappers/email.js'
-export type { AwsIamUser } from './mappers/user.js'
-export type { AwsIamGroup } from './mappers/group.js'
-export { REFRESH_MARGIN_MS, type AwsIamDeps, type AwsIamSession } from './auth.js'
+export { AwsIamConfig } from './config.js'
+export { manifest } from './manifest.js'
+export type { AwsIamDeps, AwsIamSession } from './auth.js'

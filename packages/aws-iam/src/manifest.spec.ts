@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { permissionPolicy, renderPolicy } from '@connectors/aws'
 import * as E from 'fp-ts/Either'
+import { describe, expect, it } from 'vitest'
 import { EmailRule } from './config.js'
+import { POLICY } from './manifest.js'
 import { emailFor } from './mappers/email.js'
-import { permissionPolicy, renderPolicy, trustPolicy } from './manifest.js'
 
 describe('policy documents', () => {
   it('renders the permission policy from the manifest, byte for byte', () => {
-    expect(renderPolicy(permissionPolicy())).toBe(`{
+    expect(renderPolicy(permissionPolicy(POLICY.permissions, POLICY.sid))).toBe(`{
   "Version": "2012-10-17",
   "Statement": [
     {
@@ -18,28 +19,6 @@ describe('policy documents', () => {
         "iam:GetGroup"
       ],
       "Resource": "*"
-    }
-  ]
-}
-`)
-  })
-
-  it('renders the trust policy for a delegator and an ExternalId, byte for byte', () => {
-    expect(renderPolicy(trustPolicy('arn:aws:iam::999999999999:user/connectors-delegator', 'org-42'))).toBe(`{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "ConnectorsAssumeWithExternalId",
-      "Effect": "Allow",
-      "Principal": {
-        "AWS": "arn:aws:iam::999999999999:user/connectors-delegator"
-      },
-      "Action": "sts:AssumeRole",
-      "Condition": {
-        "StringEquals": {
-          "sts:ExternalId": "org-42"
-        }
-      }
     }
   ]
 }

@@ -1,7 +1,4 @@
-/**
- * What the connector syncs and the exact permissions each fetcher uses; the permission policy and the trust
- * policy a customer pastes into the console are rendered from it (pure functions, no I/O).
- */
+/** What the connector syncs and the exact permissions each fetcher uses; its policies are rendered from them. */
 import { requiredPermissions, type Manifest } from '@connectors/core'
 
 /** The license every IAM user holds. */
@@ -10,6 +7,7 @@ export const AWS_IAM_LICENSE = 'AWS IAM'
 /** The connector's manifest. */
 export const manifest: Manifest = {
   contractVersion: 1,
+  authOperation: 'sts:AssumeRole',
   userFields: [
     { name: 'Username', description: 'The IAM user name', source: 'ListUsers.UserName' },
     { name: 'Status', description: 'active while listed by a complete sync; deleted once absent from one', source: 'derived' },
@@ -31,37 +29,5 @@ export const manifest: Manifest = {
   ],
 }
 
-/** A policy document, as IAM accepts it. */
-export interface PolicyDocument {
-  readonly Version: '2012-10-17'
-  readonly Statement: ReadonlyArray<Readonly<Record<string, unknown>>>
-}
-
-/** The permission policy the customer attaches to the role: exactly the manifest's actions. */
-export function permissionPolicy(m: Manifest = manifest): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [{ Sid: 'ConnectorsReadIamUsersAndGroups', Effect: 'Allow', Action: [...requiredPermissions(m)], Resource: '*' }],
-  }
-}
-
-/** The trust policy: only the platform's delegator principal, and only with the customer's ExternalId. */
-export function trustPolicy(delegatorArn: string, externalId: string): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'ConnectorsAssumeWithExternalId',
-        Effect: 'Allow',
-        Principal: { AWS: delegatorArn },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'sts:ExternalId': externalId } },
-      },
-    ],
-  }
-}
-
-/** A policy as a customer pastes it into the console: two-space indented JSON with a final newline. */
-export function renderPolicy(policy: PolicyDocument): string {
-  return `${JSON.stringify(policy, null, 2)}\n`
-}
+/** The manifest's actions and the Sid of their statement: the customer's permission policy and the session policy. */
+export const POLICY = { permissions: requiredPermissions(manifest), sid: 'ConnectorsReadIamUsersAndGroups' } as const

@@ -7,7 +7,7 @@ import type * as TE from 'fp-ts/TaskEither'
 import * as t from 'io-ts'
 import type { ConnectorError } from './errors.js'
 import type { Stream } from './effects/stream.js'
-import { Manifest } from './manifest.js'
+import { allPermissions, Manifest } from './manifest.js'
 import { EntityKind, type RecordOf } from './records.js'
 import { formatValidationErrors } from './decode.js'
 
@@ -48,15 +48,40 @@ export function defaultRunContext(overrides: Partial<RunContext> = {}): RunConte
 /** Records of kinds already fetched, handed to fetchers that declared they need them. */
 export type FetchInputs = { readonly [K in EntityKind]?: ReadonlyArray<RecordOf[K]> }
 
+/** The cheapest upstream call that needs one permission: a connection check runs one per declared permission. */
+export type Probe<S> = (session: S, ctx: RunContext) => TE.TaskEither<ConnectorError, unknown>
+
 /** Produces one entity kind, as a stream of pages already mapped to the canonical model. */
-export interface Fetcher<S, K extends EntityKind> {
-  /** Kinds whose records this fetcher reads (run first; their records are kept for it). */
+export interface Fetcher<S, K extends EntityKind, C = unknown> {
+  /**
+   * Kinds this fetcher cannot do without (run first; their records are kept for it). When one of them fails, this
+   * fetcher is skipped and its kind reported not completed.
+   */
   readonly needs?: ReadonlyArray<EntityKind>
-  readonly fetch: (session: S, inputs: FetchInputs, ctx: RunContext) => Stream<ReadonlyArray<RecordOf[K]>>
+  /**
+   * Kinds this fetcher reads when it can (run first; their records are kept for it). When one of them fails, this
+   * fetcher still runs without it, and marks what it could not fill as unknown (e.g. a user's roles).
+   */
+  readonly uses?: ReadonlyArray<EntityKind>
+  /** The pages; `inputs` holds the records of `needs` and of the `uses` that completed; `config` is the decoded config. */
+  readonly fetch: (session: S, inputs: FetchInputs, ctx: RunContext, config: C) => Stream<ReadonlyArray<RecordOf[K]>>
+  /** One probe per permission the manifest declares for this fetcher (optional ones included). */
+  readonly probes?: { readonly [permission: string]: Probe<S> }
 }
 
 /** One fetcher per entity kind the connector produces. */
-export type Fetchers<S> = { readonly [K in EntityKind]?: Fetcher<S, K> }
+export type Fetchers<S, C = unknown> = { readonly [K in EntityKind]?: Fetcher<S, K, C> }
+
+/** A session that holds resources (SDK clients, sockets): the runner releases it on every way out of a sync. */
+export interface Releasable {
+  readonly release: () => Promise<void>
+}
+
+/** Releases a session that holds resources; a session without `release` holds none. Never throws. */
+export async function releaseSession(session: unknown): Promise<void> {
+  const release = (session as Partial<Releasable> | null)?.release
+  if (typeof release === 'function') await release.call(session).catch(() => undefined)
+}
 
 /** One step of a connection check. */
 export interface CheckStep {
@@ -87,9 +112,17 @@ export interface Connector<C = unknown, S = unknown> {
   /** The account a config addresses (an AWS account id…), for reports and state. */
   readonly accountOf: (config: C) => string
   readonly auth: (config: C, ctx: RunContext) => TE.TaskEither<ConnectorError, S>
-  readonly fetchers: Fetchers<S>
-  /** A cheap connection test that walks the sync's steps and names the first failing one. */
-  readonly check: (config: unknown, ctx: RunContext) => T.Task<CheckReport>
+  readonly fetchers: Fetchers<S, C>
+  /**
+   * The opt-in features a config enables (e.g. `userTags`): the manifest's optional permissions tied to them are
+   * then required, in the session policy, the setup documents and the connection check.
+   */
+  readonly featuresOf?: (config: C) => ReadonlyArray<string>
+  /**
+   * A hand-written connection test. Prefer declaring `probes` on the fetchers: the check is then derived from the
+   * manifest (config, authentication, one probe per permission), never listed twice.
+   */
+  readonly check?: (config: unknown, ctx: RunContext) => T.Task<CheckReport>
   /** Setup documents rendered from the manifest (e.g. the policies a customer pastes), by file name. */
   readonly setupDocs?: () => ReadonlyArray<{ readonly file: string; readonly content: string }>
 }
@@ -109,7 +142,6 @@ export const ConnectorShape = t.type(
     accountOf: t.Function,
     auth: t.Function,
     fetchers: t.UnknownRecord,
-    check: t.Function,
   },
   'Connector',
 )
@@ -131,14 +163,15 @@ export function connectorProblems(value: unknown): ReadonlyArray<string> {
   const fetcherKeys = Object.keys(c.fetchers)
   for (const key of fetcherKeys) {
     if (!EntityKind.is(key)) problems.push(`fetchers.${key}: not an entity kind (expected users, groups or memberships)`)
-    const f = c.fetchers[key] as { fetch?: unknown; needs?: unknown } | undefined
+    const f = c.fetchers[key] as { fetch?: unknown; needs?: unknown; uses?: unknown } | undefined
     if (typeof f?.fetch !== 'function') problems.push(`fetchers.${key}.fetch: expected a function`)
-    for (const need of Array.isArray(f?.needs) ? (f.needs as unknown[]) : []) {
-      if (!EntityKind.is(need) || !fetcherKeys.includes(need)) {
-        problems.push(`fetchers.${key}.needs: ${JSON.stringify(need)} has no fetcher`)
+    for (const field of ['needs', 'uses'] as const) {
+      for (const need of Array.isArray(f?.[field]) ? (f[field] as unknown[]) : []) {
+        if (!EntityKind.is(need) || !fetcherKeys.includes(need)) problems.push(`fetchers.${key}.${field}: ${JSON.stringify(need)} has no fetcher`)
       }
     }
   }
+  if ((value as { check?: unknown }).check === undefined) problems.push(...probeProblems(c.manifest, c.fetchers))
   for (const entity of c.manifest.entities) {
     if (!fetcherKeys.includes(entity)) problems.push(`manifest.entities: declares "${entity}" but fetchers.${entity} is missing`)
     if (!c.manifest.fetchers.some((f) => f.entity === entity)) {
@@ -156,8 +189,20 @@ export function connectorProblems(value: unknown): ReadonlyArray<string> {
   return problems
 }
 
+/** Without a hand-written `check`, every permission the manifest declares needs a probe on its fetcher, and no probe may be undeclared. */
+function probeProblems(manifest: Manifest, fetchers: Record<string, unknown>): string[] {
+  const problems: string[] = []
+  for (const entry of manifest.fetchers) {
+    const probes = (fetchers[entry.entity] as { probes?: Record<string, unknown> } | undefined)?.probes ?? {}
+    const declared = allPermissions(entry)
+    for (const permission of declared) if (typeof probes[permission] !== 'function') problems.push(`fetchers.${entry.entity}.probes: no probe for ${permission}, which manifest.fetchers declares (a connection check runs one per permission)`)
+    for (const permission of Object.keys(probes)) if (!declared.includes(permission)) problems.push(`fetchers.${entry.entity}.probes: ${permission} is not declared in manifest.fetchers`)
+  }
+  return problems
+}
+
 /**
- * The order to run fetchers in so each runs after what it needs; `undefined` when the needs form a cycle.
+ * The order to run fetchers in so each runs after what it needs or uses; `undefined` when they form a cycle.
  */
 export function fetchOrder(fetchers: Fetchers<unknown>): ReadonlyArray<EntityKind> | undefined {
   const kinds = (Object.keys(fetchers) as EntityKind[]).filter((k) => EntityKind.is(k))
@@ -167,7 +212,7 @@ export function fetchOrder(fetchers: Fetchers<unknown>): ReadonlyArray<EntityKin
     if (order.includes(k)) return true
     if (visiting.has(k)) return false
     visiting.add(k)
-    for (const need of fetchers[k]?.needs ?? []) if (!visit(need)) return false
+    for (const need of [...(fetchers[k]?.needs ?? []), ...(fetchers[k]?.uses ?? [])]) if (!visit(need)) return false
     visiting.delete(k)
     order.push(k)
     return true

@@ -8,6 +8,7 @@ import { pipe } from 'fp-ts/function'
 import * as t from 'io-ts'
 import { annotationOf } from './codecs.js'
 import { ConnectorError, type ErrorScope, type InvalidConfig } from './errors.js'
+import { UNKNOWN_KEY } from './strict.js'
 
 const MAX_SHOWN = 60
 
@@ -81,9 +82,11 @@ export function formatValidationErrors(errors: t.Errors): ReadonlyArray<string> 
     entry.expected.add(expected)
     byPath.set(path, entry)
   }
-  return [...byPath].map(([path, { expected, got, missing }]) =>
-    missing ? `${path}: is required (expected ${[...expected].join(' or ')})` : `${path}: expected ${[...expected].join(' or ')}, got ${got}`,
-  )
+  return [...byPath].map(([path, { expected, got, missing }]) => {
+    const [first] = expected
+    if (first !== undefined && first.startsWith(UNKNOWN_KEY)) return `${path}: ${first}`
+    return missing ? `${path}: is required (expected ${[...expected].join(' or ')})` : `${path}: expected ${[...expected].join(' or ')}, got ${got}`
+  })
 }
 
 /** Decodes `input` with `codec`; failures become an `InvalidConfig` error with one issue per bad path. */

@@ -44,7 +44,8 @@ function mergeObjects(parts: ReadonlyArray<JsonSchema>): JsonSchema | undefined 
 
 function fragment(codec: t.Mixed): JsonSchema {
   const structure = annotationOf(codec)?.structure
-  return withAnnotation(codec, structural(structure ?? codec))
+  // A wrapper documents what it wraps, which may itself be a wrapper (a cross-field rule over a strict object).
+  return withAnnotation(codec, structure !== undefined ? fragment(structure) : structural(codec))
 }
 
 function structural(codec: t.Mixed): JsonSchema {

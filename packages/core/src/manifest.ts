@@ -17,30 +17,63 @@ export const UserField = t.intersection([
 /** One user field a connector emits. */
 export type UserField = t.TypeOf<typeof UserField>
 
+/** A permission a fetcher uses only when the config enables a feature (e.g. `iam:ListUserTags` for `userTags`). */
+export const OptionalPermission = t.type({ permission: t.string, feature: t.string, description: t.string })
+/** A permission tied to a feature. */
+export type OptionalPermission = t.TypeOf<typeof OptionalPermission>
+
 /** One fetcher's declaration: the entity it produces and the exact upstream permissions it uses. */
-export const FetcherManifest = t.type({
-  entity: EntityKind,
-  permissions: t.readonlyArray(t.string),
-  description: t.string,
-})
+export const FetcherManifest = t.intersection([
+  t.type({
+    entity: EntityKind,
+    /** Always needed. */
+    permissions: t.readonlyArray(t.string),
+    description: t.string,
+  }),
+  t.partial({ optionalPermissions: t.readonlyArray(OptionalPermission) }),
+])
 /** One fetcher's declaration. */
 export type FetcherManifest = t.TypeOf<typeof FetcherManifest>
 
 /** What a connector syncs and needs. */
-export const Manifest = t.type(
-  {
-    contractVersion: t.literal(CONTRACT_VERSION),
-    userFields: t.readonlyArray(UserField),
-    licenseTypes: t.readonlyArray(t.string),
-    entities: t.readonlyArray(EntityKind),
-    fetchers: t.readonlyArray(FetcherManifest),
-  },
+export const Manifest = t.intersection(
+  [
+    t.type({
+      contractVersion: t.literal(CONTRACT_VERSION),
+      userFields: t.readonlyArray(UserField),
+      licenseTypes: t.readonlyArray(t.string),
+      entities: t.readonlyArray(EntityKind),
+      fetchers: t.readonlyArray(FetcherManifest),
+    }),
+    t.partial({
+      /** The upstream operation that authenticates (e.g. `sts:AssumeRole`): the connection check's step after the config. */
+      authOperation: t.string,
+    }),
+  ],
   'Manifest',
 )
 /** What a connector syncs and needs. */
 export type Manifest = t.TypeOf<typeof Manifest>
 
-/** Every upstream permission the manifest declares, de-duplicated, in declaration order. */
+/** Every upstream permission the manifest always needs, de-duplicated, in declaration order. */
 export function requiredPermissions(manifest: Manifest): ReadonlyArray<string> {
   return [...new Set(manifest.fetchers.flatMap((f) => f.permissions))]
+}
+
+/** The optional permissions the manifest declares, each with the feature that enables it. */
+export function optionalPermissions(manifest: Manifest): ReadonlyArray<OptionalPermission> {
+  return manifest.fetchers.flatMap((f) => f.optionalPermissions ?? [])
+}
+
+/** A fetcher's permissions, required and optional. */
+export function allPermissions(fetcher: FetcherManifest): ReadonlyArray<string> {
+  return [...fetcher.permissions, ...(fetcher.optionalPermissions ?? []).map((p) => p.permission)]
+}
+
+/**
+ * The permissions a config with these features enabled needs: the required ones, then the optional ones whose
+ * feature is on. The session policy, the setup documents and the connection check all use this one list.
+ */
+export function permissionsFor(manifest: Manifest, features: ReadonlyArray<string> = []): ReadonlyArray<string> {
+  return [...new Set([...requiredPermissions(manifest), ...optionalPermissions(manifest).filter((p) => features.includes(p.feature)).map((p) => p.permission)])]
 }

@@ -28,13 +28,16 @@ export const User = t.intersection(
       id: t.string,
       username: t.string,
       status: UserStatus,
-      /** Role names (for AWS IAM: group names). */
-      roles: t.readonlyArray(t.string),
       /** License types the user holds. */
       licenses: t.readonlyArray(t.string),
       createdAt: IsoDateTime,
     }),
     t.partial({
+      /**
+       * Role names (for AWS IAM: group names). Absent means unknown — the listing they come from failed — which is
+       * not the same as `[]`, no roles.
+       */
+      roles: t.readonlyArray(t.string),
       email: t.string,
       firstName: t.string,
       lastName: t.string,

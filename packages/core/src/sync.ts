@@ -1,18 +1,18 @@
 /**
- * Running a connector for one account: decode the config, authenticate, run the fetchers in dependency order,
- * stream every page out. One fetcher failing does not stop the others; the outcome says whether the sync was
- * complete (only a complete sync may ever mark anyone deleted).
+ * Running a connector for one account. The pipeline reads in one place: decode the config, authenticate, plan the
+ * fetchers from their declared dependencies, then stream each fetcher's pages, every record validated against the
+ * canonical model on its way out. One fetcher failing does not stop the others; the outcome says whether the sync
+ * was complete (only a complete sync may ever mark anyone deleted). The session is released on every way out.
  * @module
  */
 import * as E from 'fp-ts/Either'
-import type * as T from 'fp-ts/Task'
+import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
-import type * as t from 'io-ts'
-import type { AnyConnector, CheckReport, CheckStep, FetchInputs, RunContext } from './connector.js'
-import { fetchOrder } from './connector.js'
-import { decodeWith } from './decode.js'
-import type { ConnectorError } from './errors.js'
-import type { EntityKind, RecordOf } from './records.js'
+import type { AnyConnector, FetchInputs, RunContext } from './connector.js'
+import { fetchOrder, releaseSession } from './connector.js'
+import { decodeWith, formatValidationErrors } from './decode.js'
+import { ConnectorError } from './errors.js'
+import { recordCodecs, type EntityKind, type RecordOf } from './records.js'
 
 /** One page of records of one entity kind. */
 export type Batch = { readonly [K in EntityKind]: { readonly entity: K; readonly records: ReadonlyArray<RecordOf[K]> } }[EntityKind]
@@ -28,85 +28,100 @@ export interface SyncOutcome {
   readonly errors: ReadonlyArray<ConnectorError>
 }
 
+/** What the steps before the first page establish. */
+interface Prepared {
+  readonly config: unknown
+  readonly account: string
+  readonly session: unknown
+  readonly order: ReadonlyArray<EntityKind>
+}
+
+/** Decodes the config with the connector's codec; failures name each bad path. */
+export const decodeConfig = (connector: AnyConnector) => (raw: unknown) => decodeWith(connector.config, { connector: connector.id, account: '-', operation: 'config' })(raw)
+
+/** Decode → authenticate → plan: everything a sync needs before its first call for data. */
+function prepare(connector: AnyConnector, raw: unknown, ctx: RunContext): TE.TaskEither<{ readonly account: string; readonly error: ConnectorError }, Prepared> {
+  return pipe(
+    TE.fromEither(decodeConfig(connector)(raw)),
+    TE.mapLeft((error) => ({ account: '-', error })),
+    TE.bindTo('config'),
+    TE.bind('account', ({ config }) => TE.right(connector.accountOf(config))),
+    TE.bind('session', ({ config, account }) => pipe(connector.auth(config, ctx), TE.mapLeft((error) => ({ account, error })))),
+    TE.bind('order', ({ account }): TE.TaskEither<{ readonly account: string; readonly error: ConnectorError }, ReadonlyArray<EntityKind>> => {
+      const order = fetchOrder(connector.fetchers)
+      return order !== undefined ? TE.right(order) : TE.left({ account, error: ConnectorError.internal({ connector: connector.id, account, operation: 'plan', detail: 'the fetchers depend on each other in a cycle' }) })
+    }),
+  )
+}
+
 /**
  * Syncs one account: yields batches as they arrive and returns the {@link SyncOutcome}. Never throws for
  * upstream or config problems: they are in `outcome.errors`.
  */
 export async function* syncAccount(connector: AnyConnector, rawConfig: unknown, ctx: RunContext): AsyncGenerator<Batch, SyncOutcome> {
-  const decoded = decodeWith(connector.config, { connector: connector.id, account: '-', operation: 'config' })(rawConfig)
-  if (E.isLeft(decoded)) return { account: '-', complete: false, completedEntities: [], errors: [decoded.left] }
-  const config: unknown = decoded.right
-  const account = connector.accountOf(config)
-  const session = await connector.auth(config, ctx)()
-  if (E.isLeft(session)) return { account, complete: false, completedEntities: [], errors: [session.left] }
+  const prepared = await prepare(connector, rawConfig, ctx)()
+  if (E.isLeft(prepared)) return { account: prepared.left.account, complete: false, completedEntities: [], errors: [prepared.left.error] }
+  try {
+    return yield* fetchAll(connector, prepared.right, ctx)
+  } finally {
+    await releaseSession(prepared.right.session)
+  }
+}
 
-  const order = fetchOrder(connector.fetchers) ?? []
-  const needed = new Set(order.flatMap((k) => connector.fetchers[k]?.needs ?? []))
+/**
+ * Runs the fetchers in order. A fetcher whose required input failed is skipped (its kind not completed); one whose
+ * optional input failed runs without it. Records a later fetcher reads are kept for it.
+ */
+async function* fetchAll(connector: AnyConnector, { config, account, session, order }: Prepared, ctx: RunContext): AsyncGenerator<Batch, SyncOutcome> {
+  const kept = new Set(order.flatMap((k) => [...(connector.fetchers[k]?.needs ?? []), ...(connector.fetchers[k]?.uses ?? [])]))
   const inputs: { [K in EntityKind]?: Array<RecordOf[K]> } = {}
   const errors: ConnectorError[] = []
-  const completedEntities: EntityKind[] = []
+  const completed: EntityKind[] = []
   for (const entity of order) {
     const fetcher = connector.fetchers[entity]
-    if (fetcher === undefined) continue
-    const kept: Array<RecordOf[EntityKind]> | undefined = needed.has(entity) ? [] : undefined
-    let failed = false
-    for await (const page of fetcher.fetch(session.right, inputs as FetchInputs, ctx)) {
-      if (E.isLeft(page)) {
-        errors.push(page.left)
-        failed = true
-        break
-      }
-      kept?.push(...page.right)
-      ctx.emit({ type: 'page', entity, records: page.right.length })
-      yield { entity, records: page.right } as Batch
+    if (fetcher === undefined || (fetcher.needs ?? []).some((need) => !completed.includes(need))) continue
+    const records: Array<RecordOf[EntityKind]> | undefined = kept.has(entity) ? [] : undefined
+    const failure = yield* fetchOne(entity, fetcher.fetch(session, inputs as FetchInputs, ctx, config), records, { connector: connector.id, account }, ctx)
+    if (failure !== undefined) {
+      errors.push(failure)
+      continue
     }
-    if (!failed) completedEntities.push(entity)
-    if (kept !== undefined && !failed) (inputs as Record<string, unknown>)[entity] = kept
+    completed.push(entity)
+    if (records !== undefined) (inputs as Record<string, unknown>)[entity] = records
   }
-  return { account, complete: errors.length === 0, completedEntities, errors }
+  return { account, complete: errors.length === 0 && completed.length === order.length, completedEntities: completed, errors }
+}
+
+/** Streams one fetcher's pages, each validated; returns the error that ended it, if one did. */
+async function* fetchOne(entity: EntityKind, pages: AsyncIterable<E.Either<ConnectorError, ReadonlyArray<RecordOf[EntityKind]>>>, keep: Array<RecordOf[EntityKind]> | undefined, scope: { connector: string; account: string }, ctx: RunContext): AsyncGenerator<Batch, ConnectorError | undefined> {
+  for await (const page of pages) {
+    if (E.isLeft(page)) return page.left
+    const invalid = invalidRecord(entity, page.right, scope)
+    if (invalid !== undefined) return invalid
+    keep?.push(...page.right)
+    ctx.emit({ type: 'page', entity, records: page.right.length })
+    yield { entity, records: page.right } as Batch
+  }
+  return undefined
 }
 
 /**
- * A connector's `check` that begins with the config step: a config that does not decode fails there (naming each
- * bad path) and nothing else runs; otherwise `stepsFor` gives the account and the steps after it.
+ * The first record of a page that does not fit the canonical model, as an `Upstream` error naming the record and
+ * the field (the upstream sent something the connector could not map faithfully); `undefined` when all fit.
  */
-export function checkAfterConfig<C>(
-  codec: t.Type<C, unknown, unknown>,
-  connector: string,
-  stepsFor: (config: C) => { readonly account: string; readonly steps: ReadonlyArray<CheckStepSpec> },
-): (raw: unknown) => T.Task<CheckReport> {
-  return (raw) => {
-    const decoded = decodeWith(codec, { connector, account: '-', operation: 'config' })(raw)
-    if (E.isLeft(decoded)) return runCheckSteps('-', [{ step: 'config', run: TE.left(decoded.left) }])
-    const { account, steps } = stepsFor(decoded.right)
-    return runCheckSteps(account, [{ step: 'config', run: TE.right(undefined) }, ...steps])
+function invalidRecord(entity: EntityKind, records: ReadonlyArray<unknown>, scope: { connector: string; account: string }): ConnectorError | undefined {
+  const codec = recordCodecs[entity]
+  for (const record of records) {
+    if (codec.is(record)) continue
+    const decoded = codec.decode(record)
+    const issues = E.isLeft(decoded) ? formatValidationErrors(decoded.left) : ['does not fit']
+    const id = (record as { id?: unknown } | null)?.id
+    return ConnectorError.upstream({
+      ...scope,
+      operation: `${entity} (mapping)`,
+      detail: `${entity.replace(/s$/, '')} ${typeof id === 'string' ? JSON.stringify(id) : '(no id)'} does not fit the canonical model: ${issues.join('; ')}`,
+      fix: `the ${entity} listing stops here and nobody is deleted; if the upstream's data is valid, report this to the ${scope.connector} connector's maintainers`,
+    })
   }
-}
-
-/** One step for {@link runCheckSteps}. */
-export interface CheckStepSpec {
-  readonly step: string
-  readonly run: TE.TaskEither<ConnectorError, unknown>
-}
-
-/**
- * Runs check steps in order and stops at the first failure; later steps are reported `skipped`.
- */
-export function runCheckSteps(account: string, steps: ReadonlyArray<CheckStepSpec>): T.Task<CheckReport> {
-  return async () => {
-    const results: CheckStep[] = []
-    let failed = false
-    for (const { step, run } of steps) {
-      if (failed) {
-        results.push({ step, status: 'skipped' })
-        continue
-      }
-      const result = await run()
-      if (E.isLeft(result)) {
-        failed = true
-        results.push({ step, status: 'failed', error: result.left })
-      } else results.push({ step, status: 'ok' })
-    }
-    return { ok: !failed, account, steps: results }
-  }
+  return undefined
 }

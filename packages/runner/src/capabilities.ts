@@ -3,7 +3,7 @@
  * permissions) and each connector's setup docs, rendered from the manifests. Pure renderers plus the
  * write/check of the generated files.
  */
-import { requiredPermissions, type AnyConnector } from '@connectors/core'
+import { optionalPermissions, requiredPermissions, type AnyConnector } from '@connectors/core'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileAtomic } from './outputs.js'
@@ -14,12 +14,15 @@ export const README_END = '<!-- capabilities:end -->'
 
 const cell = (items: ReadonlyArray<string>) => items.map((i) => `\`${i}\``).join(', ')
 
+/** Optional permissions with the feature that turns each on, or a dash. */
+const optionalCell = (c: AnyConnector) => optionalPermissions(c.manifest).map((p) => `\`${p.permission}\` (${p.feature})`).join(', ') || '–'
+
 /** The markdown table. */
 export function renderCapabilitiesTable(connectors: ReadonlyArray<AnyConnector>): string {
   const rows = [...connectors]
     .sort((a, b) => a.id.localeCompare(b.id))
-    .map((c) => `| ${c.displayName} (\`${c.id}\` ${c.version}) | ${c.manifest.userFields.map((f) => f.name).join(', ')} | ${c.manifest.licenseTypes.join(', ')} | ${c.manifest.entities.join(', ')} | ${cell(requiredPermissions(c.manifest))} |`)
-  return ['| Connector | User fields | License types | Entities | Required permissions |', '|---|---|---|---|---|', ...rows].join('\n')
+    .map((c) => `| ${c.displayName} (\`${c.id}\` ${c.version}) | ${c.manifest.userFields.map((f) => f.name).join(', ')} | ${c.manifest.licenseTypes.join(', ')} | ${c.manifest.entities.join(', ')} | ${cell(requiredPermissions(c.manifest))} | ${optionalCell(c)} |`)
+  return ['| Connector | User fields | License types | Entities | Required permissions | Optional permissions (feature that enables them) |', '|---|---|---|---|---|---|', ...rows].join('\n')
 }
 
 /** Every generated file and its expected content, relative to the workspace root. */
@@ -27,7 +30,7 @@ export function generatedFiles(connectors: ReadonlyArray<AnyConnector>, readme: 
   const table = renderCapabilitiesTable(connectors)
   const files = new Map<string, string>()
   const perFetcher = connectors
-    .map((c) => [`## ${c.displayName}`, '', '| Entity | Permissions | What it does |', '|---|---|---|', ...c.manifest.fetchers.map((f) => `| ${f.entity} | ${cell(f.permissions)} | ${f.description} |`)].join('\n'))
+    .map((c) => [`## ${c.displayName}`, '', '| Entity | Permissions | Optional permissions | What it does |', '|---|---|---|---|', ...c.manifest.fetchers.map((f) => `| ${f.entity} | ${cell(f.permissions)} | ${(f.optionalPermissions ?? []).map((p) => `\`${p.permission}\` when ${p.feature} is on: ${p.description}`).join('; ') || '–'} | ${f.description} |`)].join('\n'))
     .join('\n\n')
   files.set('docs/CAPABILITIES.md', `${GENERATED_NOTICE}\n# Connector capabilities\n\n${table}\n\n${perFetcher}\n`)
   const start = readme.indexOf(README_START)

@@ -160,6 +160,8 @@ describe('connectors: paths, standard input and the commands that run nothing up
     expect(JSON.parse(list.stdout)).toEqual([{ id: 'aws-iam', package: '@connectors/aws-iam', version: '0.1.0', displayName: 'AWS IAM', entities: ['users', 'groups', 'memberships'], licenseTypes: ['AWS IAM'] }])
     const spec = await cli(dir, ['spec', 'aws-iam'])
     expect(JSON.parse(spec.stdout)).toMatchObject({ title: 'aws-iam config' })
+    const runConfigSchema = JSON.parse((await cli(dir, ['spec', '--run-config'])).stdout) as { title: string; additionalProperties: boolean; required: string[] }
+    expect(runConfigSchema).toMatchObject({ title: 'connectors run config', additionalProperties: false, required: ['connectors'] })
     const unknown = await cli(dir, ['spec', 'aws-im'])
     expect([unknown.code, unknown.stderr]).toEqual([2, 'connectors: no installed connector is named "aws-im" — did you mean "aws-iam"?; installed: aws-iam\n'])
     expect((await cli(dir, ['capabilities'])).stdout).toContain('| AWS IAM (`aws-iam` 0.1.0) |')

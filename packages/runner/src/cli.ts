@@ -59,9 +59,10 @@ export function createProgram(io: Io): { readonly program: Command; run: (argv: 
     .action(async (opts: { json?: boolean }) => done(await listCommand(opts, io)))
 
   program
-    .command('spec <connector>')
-    .description("print a connector's config JSON Schema (its id, package name or path)")
-    .action(async (name: string) => done(await specCommand(name, io)))
+    .command('spec [connector]')
+    .description("print a connector's config JSON Schema (its id, package name or path), or the run config's")
+    .option('--run-config', "print the run config's JSON Schema instead")
+    .action(async (name: string | undefined, opts: { runConfig?: boolean }) => done(await specCommand(name, opts, io)))
 
   program
     .command('validate')

@@ -1,13 +1,16 @@
 /**
- * Structured logs on stderr (pino): JSON lines with level names and ISO times, or `pretty` lines for people;
- * secret-bearing fields are redacted wherever they appear.
+ * Structured logs on stderr (pino): JSON lines with level names and ISO times, or `pretty` lines for people.
+ * What is redacted comes from the connectors' config codecs: every key they mark `sensitive`, at any depth, and
+ * any whole config.
  */
-import type { Logger } from '@connectors/core'
+import { sensitiveKeys, type AnyConnector, type Logger } from '@connectors/core'
 import { pino } from 'pino'
 import { prettyFactory } from 'pino-pretty'
 
-/** Field names whose values never reach a log line. */
-export const REDACTED_FIELDS = ['externalId', 'secretAccessKey', 'sessionToken', 'accessKeyId', 'token', 'password', 'authorization', 'credentials', 'config']
+/** The field names whose values never reach a log line: a config as a whole, and every key a codec marks sensitive. */
+export function redactedFields(connectors: ReadonlyArray<AnyConnector>): ReadonlyArray<string> {
+  return [...new Set(['config', ...connectors.flatMap((c) => sensitiveKeys(c.config))])].sort()
+}
 
 /** The log levels, most severe first; `silent` logs nothing. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -17,9 +20,9 @@ export const LOG_FORMATS = ['json', 'pretty'] as const
 /** Where log lines go: stderr, or a live progress display that writes them above its frame. */
 export type LogSink = (line: string) => void
 
-/** A logger at `level`, writing `format` lines to `sink`. */
-export function createLogger(level: (typeof LOG_LEVELS)[number], format: (typeof LOG_FORMATS)[number], sink: LogSink, color = false): Logger {
-  const paths = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`])
+/** A logger at `level`, writing `format` lines to `sink`, with `redacted` fields censored up to three levels deep. */
+export function createLogger(level: (typeof LOG_LEVELS)[number], format: (typeof LOG_FORMATS)[number], sink: LogSink, redacted: ReadonlyArray<string>, color = false): Logger {
+  const paths = redacted.flatMap((f) => [f, `*.${f}`, `*.*.${f}`])
   const options = { level, base: null, redact: { paths, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } }
   if (format === 'json') return pino(options, { write: sink })
   // pino-pretty formats the same JSON lines (it reads numeric levels, so they stay numbers here).

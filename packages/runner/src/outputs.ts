@@ -89,9 +89,9 @@ export const ToriiUser = t.intersection([
     email: t.string,
     status: t.keyof({ active: null, deleted: null }),
     externalStatus: t.string,
-    roles: t.array(t.string),
   }),
-  t.partial({ firstName: t.string, lastName: t.string, lastUsedDate: t.string }),
+  // roles: absent when they are unknown (never claimed empty).
+  t.partial({ roles: t.array(t.string), firstName: t.string, lastName: t.string, lastUsedDate: t.string }),
 ])
 /** One user in the users file. */
 export type ToriiUser = t.TypeOf<typeof ToriiUser>

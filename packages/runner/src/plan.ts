@@ -3,9 +3,8 @@
  * and the upstream account its config addresses. What makes the run ambiguous — two entries with one name, or
  * one upstream account listed twice — is refused here, naming both entries, before anything runs.
  */
-import { decodeWith, type AnyConnector } from '@connectors/core'
+import { decodeWith, suggestion, type AnyConnector } from '@connectors/core'
 import * as E from 'fp-ts/Either'
-import { suggestion } from './closest.js'
 import type { RunConfig } from './run-config.js'
 import type { PlannedUnit } from './run/unit.js'
 

@@ -3,7 +3,7 @@ import * as E from 'fp-ts/Either'
 import { describe, expect, it } from 'vitest'
 import { parseRunConfig } from './run-config.js'
 
-const PATH_LINE = /^ {2}(\(root\)|[\w$]+|\[\d+\]|\["(?:[^"\\]|\\.)*"\])([.\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*: (expected|is required|environment variable)/
+const PATH_LINE = /^ {2}(\(root\)|[\w$]+|\[\d+\]|\["(?:[^"\\]|\\.)*"\])([.\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*: (expected|is required|environment variable|unknown key)/
 
 describe('parseRunConfig, fuzzed', () => {
   it('answers any JSON value with a config or one readable line per bad path — never a throw', () => {
@@ -43,5 +43,10 @@ describe('parseRunConfig, fuzzed', () => {
   it('names the path of a missing environment variable', () => {
     const result = parseRunConfig('{"connectors":[{"connector":"x","accounts":[{"name":"a","config":{"externalId":"${env:NOPE}"}}]}]}', 'run.json', {})
     expect(result).toEqual(E.left('run config run.json:\n  connectors[0].accounts[0].config.externalId: environment variable NOPE is not set'))
+  })
+
+  it('refuses unknown keys at every level, suggesting the closest known key', () => {
+    const result = parseRunConfig('{"connectors":[{"connector":"x","acounts":[],"accounts":[{"nmae":"a","name":"a","config":{}}]}],"concurency":4}', 'run.json', {})
+    expect(result).toEqual(E.left('run config run.json: \n  connectors[0].accounts[0].nmae: unknown key — did you mean "name"?\n  connectors[0].acounts: unknown key — did you mean "accounts"?\n  concurency: unknown key — did you mean "concurrency"?'))
   })
 })

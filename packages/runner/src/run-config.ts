@@ -3,7 +3,7 @@
  * `${env:NAME}` in any string is replaced by that environment variable (for secrets), and a missing variable
  * is an error naming the path.
  */
-import { annotate, decodeWith, errorMessage } from '@connectors/core'
+import { annotate, decodeWith, errorMessage, strictObject } from '@connectors/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { readFile } from 'node:fs/promises'
@@ -13,22 +13,21 @@ import { parse as parseYaml } from 'yaml'
 const Positive = annotate(t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'PositiveInteger'), { expected: 'a whole number ≥ 1' })
 const Share = annotate(t.refinement(t.number, (n) => n >= 0 && n <= 1, 'Share'), { expected: 'a share from 0 to 1, like 0.3' })
 
-/** One account of a connector. */
-export const AccountEntry = t.type({ name: t.string, config: t.unknown })
+/** One account of a connector: its name in this run, and the connector's own config (which the connector decodes). */
+export const AccountEntry = strictObject('AccountEntry', { name: t.string, config: t.unknown })
 
-/** The run config. */
-export const RunConfig = t.intersection([
-  t.type({
-    connectors: t.array(t.type({ connector: t.string, accounts: t.array(AccountEntry) })),
-  }),
-  t.partial({
-    out: t.string,
-    state: t.string,
+/** The run config. Strict at every level: an unknown key is an error naming the closest known one. */
+export const RunConfig = strictObject(
+  'RunConfig',
+  { connectors: t.array(strictObject('ConnectorEntry', { connector: annotate(t.string, { description: 'A connector package name, or a path to its module relative to this file.' }), accounts: t.array(AccountEntry) })) },
+  {
+    out: annotate(t.string, { description: 'The output folder, relative to this file (default ./out beside the working directory).' }),
+    state: annotate(t.string, { description: 'The state database, relative to this file (default .connectors/state.db).' }),
     concurrency: Positive,
-    /** A complete sync that drops more than this share of an account's users is held back (default 0.3). */
-    dropThreshold: Share,
-  }),
-])
+    dropThreshold: annotate(Share, { description: 'A complete sync dropping more than this share of an account\'s users is held back (default 0.3).' }),
+  },
+  { description: 'A connectors run: which connectors, their accounts, outputs and limits.' },
+)
 /** The run config. */
 export type RunConfig = t.TypeOf<typeof RunConfig>
 

@@ -1,9 +1,11 @@
 /** The users fetcher: ListUsers pages, each mapped with the user's groups from the memberships. */
-import { paginateListUsers } from '@aws-sdk/client-iam'
+import { ListUsersCommand, paginateListUsers } from '@aws-sdk/client-iam'
+import { checkedListing, sdkCall, sdkPages } from '@connectors/aws'
 import { mapStream, type Fetcher, type Membership, type User } from '@connectors/core'
 import type { AwsIamSession } from '../auth.js'
+import type { AwsIamConfig } from '../config.js'
 import { mapUser } from '../mappers/user.js'
-import { checkedListing, iamPages, PAGE_SIZE } from './pages.js'
+import { IAM, PAGE_SIZE } from './pages.js'
 
 /** Group names by user id. */
 export function groupsByUserId(memberships: ReadonlyArray<Membership>): Map<string, string[]> {
@@ -16,12 +18,14 @@ export function groupsByUserId(memberships: ReadonlyArray<Membership>): Map<stri
   return index
 }
 
-export const usersFetcher: Fetcher<AwsIamSession, 'users'> = {
-  needs: ['memberships'],
-  fetch: (session, inputs) => {
-    const ctx = { accountId: session.accountId, groupsByUserId: groupsByUserId(inputs.memberships ?? []), emailRule: session.emailRule }
-    const pages = iamPages(session, 'iam:ListUsers', (client, startingToken) => paginateListUsers({ client, pageSize: PAGE_SIZE, startingToken }, {}))
+export const usersFetcher: Fetcher<AwsIamSession, 'users', AwsIamConfig> = {
+  // Users are the product: they are listed even when GetGroup is denied, with their roles unknown rather than empty.
+  uses: ['memberships'],
+  probes: { 'iam:ListUsers': (session) => sdkCall(session, 'iam:ListUsers', () => session.iam().send(new ListUsersCommand({ MaxItems: 1 }))) },
+  fetch: (session, inputs, _ctx, config) => {
+    const ctx = { accountId: session.accountId, groupsByUserId: inputs.memberships === undefined ? undefined : groupsByUserId(inputs.memberships), emailRule: config.email }
+    const pages = sdkPages(session, 'iam:ListUsers', (marker) => paginateListUsers({ client: session.iam(), pageSize: PAGE_SIZE, startingToken: marker }, {}), IAM)
     const users = mapStream(pages, (page): ReadonlyArray<User> => (page.Users ?? []).map((u) => mapUser(u, ctx)))
-    return checkedListing(session, 'iam:ListUsers', users, { kind: 'user', id: (u) => u.id, name: (u) => u.username, validName: /^[\w+=,.@-]{1,64}$/ })
+    return checkedListing(session, 'iam:ListUsers', users, { service: IAM.service, kind: 'user', id: (u) => u.id, name: (u) => u.username, validName: /^[\w+=,.@-]{1,64}$/ })
   },
 }

@@ -11,8 +11,8 @@ export type AwsIamUser = User & { readonly arn: string; readonly path: string }
 /** What mapping needs besides the entry itself. */
 export interface UserMappingContext {
   readonly accountId: string
-  /** Group names by user id, from the memberships. */
-  readonly groupsByUserId: ReadonlyMap<string, ReadonlyArray<string>>
+  /** Group names by user id, from the memberships; undefined when they could not be listed (roles unknown). */
+  readonly groupsByUserId: ReadonlyMap<string, ReadonlyArray<string>> | undefined
   readonly emailRule: EmailRule | undefined
 }
 
@@ -28,7 +28,7 @@ export function mapUser(u: IamUser, ctx: UserMappingContext): AwsIamUser {
     path: u.Path ?? '/',
     status: 'active',
     externalStatus: u.PasswordLastUsed !== undefined ? 'signed-in' : 'no-sign-in-recorded',
-    roles: ctx.groupsByUserId.get(u.UserId ?? '') ?? [],
+    ...(ctx.groupsByUserId !== undefined ? { roles: ctx.groupsByUserId.get(u.UserId ?? '') ?? [] } : {}),
     licenses: [AWS_IAM_LICENSE],
     createdAt: (u.CreateDate ?? new Date(0)).toISOString(),
     ...(u.PasswordLastUsed !== undefined ? { lastUsedAt: u.PasswordLastUsed.toISOString() } : {}),

@@ -2,9 +2,9 @@
  * `connectors check`: each account's connection test — config, authentication, one call per permission — naming
  * the first failing step and its fix. A table on a terminal, JSON otherwise (or with `--json`).
  */
-import { defaultRunContext, errorMessage, errorToJson, type CheckReport } from '@connectors/core'
+import { checkConnector, defaultRunContext, errorMessage, errorToJson, type CheckReport } from '@connectors/core'
 import * as E from 'fp-ts/Either'
-import { createLogger, type LOG_FORMATS, type LOG_LEVELS } from '../logger.js'
+import { createLogger, redactedFields, type LOG_FORMATS, type LOG_LEVELS } from '../logger.js'
 import { planUnits } from '../plan.js'
 import { EXIT, load, readRunConfig, UsageError, type Io } from './io.js'
 
@@ -36,12 +36,13 @@ const asJson = (reports: ReadonlyArray<UnitReport>) =>
 
 /** Runs `check`; returns the exit code. */
 export async function checkCommand(opts: CheckCommandOptions, io: Io): Promise<number> {
-  const logger = createLogger(opts.logLevel, opts.logFormat, io.err)
   const config = await readRunConfig(opts.config, io)
-  const planned = planUnits(config, await load(config.connectors.map((c) => c.connector), io.cwd), opts.account)
+  const connectors = await load(config.connectors.map((c) => c.connector), io.cwd)
+  const planned = planUnits(config, connectors, opts.account)
   if (E.isLeft(planned)) throw new UsageError(`run config ${opts.config}:\n  ${planned.left.join('\n  ')}`)
+  const logger = createLogger(opts.logLevel, opts.logFormat, io.err, redactedFields(connectors))
   const reports = await Promise.all(
-    planned.right.map(async (u) => ({ unit: u.unit, connector: u.connector.id, report: await u.connector.check(u.config, defaultRunContext({ logger, env: io.env }))() })),
+    planned.right.map(async (u) => ({ unit: u.unit, connector: u.connector.id, report: await checkConnector(u.connector, u.config, defaultRunContext({ logger, env: io.env }))() })),
   )
   io.out(opts.json === true || !io.stdoutIsTty ? asJson(reports) : table(reports))
   return reports.every((r) => r.report.ok) ? EXIT.ok : EXIT.notOk

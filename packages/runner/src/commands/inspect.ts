@@ -2,12 +2,12 @@
  * The commands that run nothing upstream: `list`, `spec`, `validate`, `capabilities`. They find the installed
  * connectors the way `sync` does, from the runner's own install, so they work from any folder.
  */
-import { toJsonSchema, type AnyConnector } from '@connectors/core'
+import { suggestion, toJsonSchema, type AnyConnector } from '@connectors/core'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generatedFiles, staleFiles, writeGenerated } from '../capabilities.js'
-import { suggestion } from '../closest.js'
 import { configProblems, plan } from '../plan.js'
+import { RunConfig } from '../run-config.js'
 import { EXIT, installed, installRoot, load, readRunConfig, UsageError, type Io } from './io.js'
 
 /** `list`: the installed connectors, as lines or JSON. */
@@ -32,8 +32,13 @@ async function installedConnector(name: string, io: Io): Promise<AnyConnector> {
   throw new UsageError(`no installed connector is named "${name}"${suggestion(name, connectors.map((c) => c.id))}; installed: ${connectors.map((c) => c.id).join(', ') || '(none)'}`)
 }
 
-/** `spec <connector>`: its config JSON Schema. */
-export async function specCommand(name: string, io: Io): Promise<number> {
+/** `spec <connector>`: its config JSON Schema; `spec --run-config`: the run config's own. */
+export async function specCommand(name: string | undefined, opts: { runConfig?: boolean }, io: Io): Promise<number> {
+  if (opts.runConfig === true) {
+    io.out(`${JSON.stringify(toJsonSchema(RunConfig, 'connectors run config'), null, 2)}\n`)
+    return EXIT.ok
+  }
+  if (name === undefined) throw new UsageError('spec: name a connector (see `connectors list`), or give --run-config')
   const connector = await installedConnector(name, io)
   io.out(`${JSON.stringify(toJsonSchema(connector.config, `${connector.id} config`), null, 2)}\n`)
   return EXIT.ok

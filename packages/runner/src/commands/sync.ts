@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { acquireLock, LockedError, type Lock } from '../lock.js'
-import { createLogger, type LOG_FORMATS, type LOG_LEVELS } from '../logger.js'
+import { createLogger, redactedFields, type LOG_FORMATS, type LOG_LEVELS } from '../logger.js'
 import { planUnits } from '../plan.js'
 import { createProgress } from '../progress.js'
 import { recap } from '../recap.js'
@@ -90,7 +90,7 @@ async function execute(units: ReadonlyArray<PlannedUnit>, run: Pick<SyncOptions,
     live,
     color: colorOn(live || io.stdoutIsTty, io.env),
   })
-  const logger = createLogger(opts.logLevel, opts.logFormat, live ? (line) => progress.log(line) : io.err, colorOn(io.stderr.isTTY === true, io.env))
+  const logger = createLogger(opts.logLevel, opts.logFormat, live ? (line) => progress.log(line) : io.err, redactedFields(units.map((u) => u.connector)), colorOn(io.stderr.isTTY === true, io.env))
   const interrupt = new AbortController()
   const unsubscribe = io.onInterrupt?.((signal) => {
     logger.warn({ signal }, 'interrupted: stopping the running accounts; nothing of them is applied')

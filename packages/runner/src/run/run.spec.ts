@@ -26,9 +26,9 @@ function withEmails(connector: AnyConnector, onPage: (tenant: string, page: numb
       ...connector.fetchers,
       users: {
         ...users,
-        fetch: async function* (session, inputs, ctx) {
+        fetch: async function* (session, inputs, ctx, config) {
           let page = 0
-          for await (const item of mapStream(users.fetch(session, inputs, ctx), (records) => records.map((u: User) => ({ ...u, email: `${u.username}@example.test` })))) {
+          for await (const item of mapStream(users.fetch(session, inputs, ctx, config), (records) => records.map((u: User) => ({ ...u, email: `${u.username}@example.test` })))) {
             await onPage((session as { tenant: string }).tenant, page++)
             yield item
           }

@@ -4,6 +4,8 @@ import { exampleConnector, type DirectoryLookup } from './example-connector.js'
 import { FakeDirectory, sampleDirectory, type Permission } from './fake-directory.js'
 
 const TOKEN = 'tok_example123'
+/** The fake directory serves at most 3 items a page; an empty listing is still one page. */
+const pagesFor = (items: number) => Math.max(1, Math.ceil(items / 3))
 
 /** Each started upstream is a fresh directory under its own tenant, so runs never share state. */
 function makeHarness(): { harness: ConformanceHarness; lookup: DirectoryLookup } {
@@ -15,8 +17,9 @@ function makeHarness(): { harness: ConformanceHarness; lookup: DirectoryLookup }
     directories.set(tenant, directory)
     return {
       config: { tenant, token: options.token ?? TOKEN },
-      expected: { users: 10, groups: 3, memberships: 8 },
+      expected: { users: sampleDirectory.users.length, groups: sampleDirectory.groups.length, memberships: sampleDirectory.groups.reduce((n, g) => n + g.members.length, 0) },
       pagesServed: () => directory.pagesServed,
+      minimumPages: pagesFor(sampleDirectory.users.length) + pagesFor(sampleDirectory.groups.length) + sampleDirectory.groups.reduce((n, g) => n + pagesFor(g.members.length), 0),
       stop: async () => void directories.delete(tenant),
     }
   }

@@ -5,12 +5,12 @@
 import {
   AdaptiveLimiter,
   ConnectorError,
-  checkAfterConfig,
   defineConnector,
   mapConcurrent,
   mapStream,
   paginate,
   patternString,
+  strictObject,
   type ErrorScope,
   type Membership,
   type Stream,
@@ -24,7 +24,7 @@ import { FakeApiError, type FakeDirectory, type Page } from './fake-directory.js
 const TenantName = patternString('TenantName', { pattern: /^[a-z][a-z0-9-]{1,30}$/, expected: 'a tenant name like acme-corp' })
 const ApiToken = patternString('ApiToken', { pattern: /^tok_\w{4,}$/, expected: 'an API token like tok_XXXX', sensitive: true })
 
-export const ExampleConfig = t.type({ tenant: TenantName, token: ApiToken })
+export const ExampleConfig = strictObject('ExampleConfig', { tenant: TenantName, token: ApiToken })
 export type ExampleConfig = t.TypeOf<typeof ExampleConfig>
 
 interface Session {
@@ -93,6 +93,7 @@ export function exampleConnector(lookup: DirectoryLookup) {
       }),
     fetchers: {
       groups: {
+        probes: { 'groups.read': (s) => s.call('groups.list', (tok) => s.directory.listGroups(tok, undefined, 1)) },
         fetch: (s) =>
           itemsOf(
             pages(s, 'groups.list', (tok, c) => s.directory.listGroups(tok, c, 100)),
@@ -101,6 +102,17 @@ export function exampleConnector(lookup: DirectoryLookup) {
       },
       memberships: {
         needs: ['groups'],
+        probes: {
+          // Members of the first group, when there is one: the cheapest call that needs members.read.
+          'members.read': (s) =>
+            pipe(
+              s.call('groups.list', (tok) => s.directory.listGroups(tok, undefined, 1)),
+              TE.chain((p) => {
+                const first = p.items[0]
+                return first === undefined ? TE.right(undefined) : s.call('members.list', (tok) => s.directory.listMembers(tok, first.id, undefined, 1))
+              }),
+            ),
+        },
         fetch: (s, inputs) =>
           mapConcurrent(
             inputs.groups ?? [],
@@ -116,7 +128,9 @@ export function exampleConnector(lookup: DirectoryLookup) {
           ),
       },
       users: {
-        needs: ['memberships'],
+        // Users are listed even when memberships could not be: their roles are then unknown, not empty.
+        uses: ['memberships'],
+        probes: { 'users.read': (s) => s.call('users.list', (tok) => s.directory.listUsers(tok, undefined, 1)) },
         fetch: (s, inputs) =>
           itemsOf(
             pages(s, 'users.list', (tok, c) => s.directory.listUsers(tok, c, 100)),
@@ -125,34 +139,12 @@ export function exampleConnector(lookup: DirectoryLookup) {
               id: u.id,
               username: u.name,
               status: 'active' as const,
-              roles: (inputs.memberships ?? []).filter((m) => m.userId === u.id).map((m) => m.groupName),
+              ...(inputs.memberships !== undefined ? { roles: inputs.memberships.filter((m) => m.userId === u.id).map((m) => m.groupName) } : {}),
               licenses: ['Example seat'],
               createdAt: u.created,
             }),
           ),
       },
     },
-    check: checkAfterConfig(ExampleConfig, ID, (config) => {
-      const directory = lookup(config.tenant)
-      const call = (operation: string, f: (token: string) => Promise<unknown>) =>
-        TE.tryCatch(() => f(config.token), (e) => translate({ connector: ID, account: config.tenant, operation }, e))
-      return {
-        account: config.tenant,
-        steps: [
-          { step: 'users.read', run: call('users.list', (tok) => directory.listUsers(tok, undefined, 1)) },
-          { step: 'groups.read', run: call('groups.list', (tok) => directory.listGroups(tok, undefined, 1)) },
-          {
-            step: 'members.read',
-            run: pipe(
-              call('groups.list', (tok) => directory.listGroups(tok, undefined, 1)),
-              TE.chain((p) => {
-                const first = (p as Page<{ id: string }>).items[0]
-                return first === undefined ? TE.right(undefined) : call('members.list', (tok) => directory.listMembers(tok, first.id, undefined, 1))
-              }),
-            ),
-          },
-        ],
-      }
-    }),
   })
 }

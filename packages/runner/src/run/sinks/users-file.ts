@@ -27,7 +27,8 @@ function entryOf(user: User): string | undefined {
     email: user.email,
     status: user.status,
     externalStatus: user.externalStatus ?? user.status,
-    roles: [...user.roles],
+    // Unknown roles are left out rather than claimed empty.
+    ...(user.roles !== undefined ? { roles: [...user.roles] } : {}),
     ...(user.firstName !== undefined ? { firstName: user.firstName } : {}),
     ...(user.lastName !== undefined ? { lastName: user.lastName } : {}),
     ...(user.lastUsedAt !== undefined ? { lastUsedDate: user.lastUsedAt } : {}),

@@ -1,11 +1,17 @@
 /**
- * The one place AWS SDK errors become `ConnectorError`s (SDK errors are told apart by `name`, status and fault
- * side). Messages name the account, the step and the fix, and never echo the ExternalId.
+ * The one place AWS SDK errors become `ConnectorError`s, for any service and either wire protocol: the Query
+ * protocol (IAM, STS: `Throttling`, `AccessDenied`, `NoSuchEntity`, `ValidationError`) and the JSON protocols
+ * (Identity Store, SSO Admin, Organizations: `ThrottlingException`, `AccessDeniedException`,
+ * `ResourceNotFoundException`, `ValidationException`). SDK errors are told apart by `name`, status and fault side.
+ * Messages name the account, the step and the fix, and never echo the ExternalId.
  */
 import { ConnectorError, type ErrorScope } from '@connectors/core'
 
-/** Which credentials were in play when the error happened. */
-export type Phase = 'base' | 'assume' | 'iam'
+/**
+ * Which credentials were in play when the error happened: the platform's base credentials, the AssumeRole call,
+ * or the assumed session calling the connector's service.
+ */
+export type Phase = 'base' | 'assume' | 'service'
 
 interface SdkErrorLike {
   readonly name?: string
@@ -13,20 +19,34 @@ interface SdkErrorLike {
   readonly code?: string
   readonly $fault?: 'client' | 'server'
   readonly $metadata?: { readonly httpStatusCode?: number }
+  readonly $retryable?: { readonly throttling?: boolean }
 }
 
-const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'SlowDown', 'RequestThrottled', 'RequestThrottledException'])
-const BAD_CREDENTIALS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'IncompleteSignature', 'MissingAuthenticationToken', 'UnrecognizedClientException', 'AuthFailure', 'InvalidAccessKeyId'])
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'SlowDown',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'PriorRequestNotComplete',
+])
+const BAD_CREDENTIALS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'InvalidSignatureException', 'IncompleteSignature', 'MissingAuthenticationToken', 'UnrecognizedClientException', 'AuthFailure', 'InvalidAccessKeyId'])
 const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'])
-const SERVER = new Set(['ServiceFailure', 'ServiceFailureException', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalError'])
+const DENIED = new Set(['AccessDenied', 'AccessDeniedException'])
+const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException', 'ResourceNotFoundException'])
+const INVALID = new Set(['ValidationError', 'ValidationException'])
+const SERVER = new Set(['ServiceFailure', 'ServiceFailureException', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalError', 'InternalServerException'])
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET'])
 
-/** True when an SDK error says the session's credentials expired (refresh and retry once). */
+/** True when an SDK error says the session's credentials expired (renew the session and resume). */
 export function isExpiredToken(thrown: unknown): boolean {
   return EXPIRED.has((thrown as SdkErrorLike | undefined)?.name ?? '')
 }
 
-/** The permission an AWS AccessDenied message names, e.g. `iam:GetGroup`. */
+/** The permission an AWS AccessDenied message names, for any service: `iam:GetGroup`, `identitystore:ListUsers`. */
 export function missingPermission(message: string): string | undefined {
   return /not authorized to perform: ([\w-]+:[\w*]+)/.exec(message)?.[1]
 }
@@ -41,6 +61,29 @@ function networkCode(e: SdkErrorLike): string | undefined {
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return e.name
   if (/socket hang up|ECONNRESET|timed? ?out|other side closed/i.test(e.message ?? '')) return 'connection'
   return undefined
+}
+
+const roleName = (roleArn: string) => roleArn.split('/').pop() ?? roleArn
+
+function denied(scope: ErrorScope, phase: Phase, roleArn: string, message: string): ConnectorError {
+  if (phase === 'assume') {
+    return ConnectorError.authFailed({
+      ...scope,
+      detail: `AssumeRole on ${roleArn} was refused: the role's trust policy does not trust the platform's principal, or its sts:ExternalId condition does not match the configured ExternalId, or the role does not exist`,
+      fix: `in account ${scope.account}, make sure role ${roleName(roleArn)} exists and its trust policy allows the platform's principal with sts:ExternalId equal to this organization's id`,
+    })
+  }
+  const permission = missingPermission(message)
+  const resource = deniedResource(message)
+  const explicit = /explicit deny/.test(message)
+  return ConnectorError.accessDenied({
+    ...scope,
+    permission,
+    detail: `the role may not call ${permission ?? scope.operation}${resource !== undefined ? ` on ${resource}` : ''}${explicit ? ' (an explicit deny)' : ''}`,
+    fix: explicit
+      ? `remove the explicit deny of ${permission ?? scope.operation} that applies to role ${roleName(roleArn)}`
+      : `add ${permission ?? scope.operation} to the role's permission policy (see the connector's permission policy document)`,
+  })
 }
 
 /**
@@ -61,12 +104,12 @@ export function translateAwsError(thrown: unknown, scope: ErrorScope, phase: Pha
     })
   }
   if (name === 'ResponseTooLarge') return ConnectorError.upstream({ ...scope, detail: `AWS sent ${message}; refusing to buffer it` })
-  if (THROTTLING.has(name)) return ConnectorError.throttled({ ...scope, detail: `AWS throttled the call (${name}: ${message})` })
+  if (THROTTLING.has(name) || e.$retryable?.throttling === true || status === 429) return ConnectorError.throttled({ ...scope, detail: `AWS throttled the call (${name}: ${message})` })
   if (EXPIRED.has(name)) {
     return ConnectorError.authFailed({ ...scope, detail: 'the session credentials expired', retryable: true, fix: 'the connector refreshes them; if this persists, check the host clock' })
   }
   if (BAD_CREDENTIALS.has(name)) {
-    return phase === 'iam'
+    return phase === 'service'
       ? ConnectorError.authFailed({ ...scope, detail: `AWS rejected the assumed session's credentials (${name})`, fix: 'retry the sync; if this persists, check the host clock' })
       : ConnectorError.authFailed({
           ...scope,
@@ -74,29 +117,13 @@ export function translateAwsError(thrown: unknown, scope: ErrorScope, phase: Pha
           fix: 'check the platform credentials in the AWS default chain (access key, profile, SSO or instance role) and the host clock',
         })
   }
-  if (name === 'AccessDenied' || name === 'AccessDeniedException') {
-    if (phase === 'assume') {
-      return ConnectorError.authFailed({
-        ...scope,
-        detail: `AssumeRole on ${roleArn} was refused: the role's trust policy does not trust the platform's principal, or its sts:ExternalId condition does not match the configured ExternalId, or the role does not exist`,
-        fix: `in account ${scope.account}, make sure role ${roleArn.split('/').pop() ?? roleArn} exists and its trust policy allows the platform's principal with sts:ExternalId equal to this organization's id`,
-      })
-    }
-    const permission = missingPermission(message)
-    const resource = deniedResource(message)
-    const explicit = /explicit deny/.test(message)
-    return ConnectorError.accessDenied({
-      ...scope,
-      permission,
-      detail: `the role may not call ${permission ?? scope.operation}${resource !== undefined ? ` on ${resource}` : ''}${explicit ? ' (an explicit deny)' : ''}`,
-      fix: explicit
-        ? `remove the explicit deny of ${permission ?? scope.operation} that applies to role ${roleArn.split('/').pop() ?? roleArn}`
-        : `add ${permission ?? scope.operation} to the role's permission policy (see the connector's permission policy document)`,
-    })
-  }
-  if (name === 'NoSuchEntity' || name === 'NoSuchEntityException') return ConnectorError.notFound({ ...scope, detail: message || 'the entity does not exist' })
-  if (name === 'ValidationError' && phase === 'assume') {
-    return ConnectorError.invalidConfig({ ...scope, detail: 'AWS rejected the AssumeRole parameters', issues: [message], fix: 'correct the role session name or duration' })
+  if (DENIED.has(name)) return denied(scope, phase, roleArn, message)
+  if (NOT_FOUND.has(name)) return ConnectorError.notFound({ ...scope, detail: message || 'the entity does not exist' })
+  if (INVALID.has(name)) {
+    // AssumeRole's parameters come from the config (session name, duration); a service call's are the connector's own.
+    return phase === 'assume'
+      ? ConnectorError.invalidConfig({ ...scope, detail: 'AWS rejected the AssumeRole parameters', issues: [message], fix: 'correct the role session name or duration' })
+      : ConnectorError.upstream({ ...scope, detail: `AWS refused the request as invalid (${name}): ${message.slice(0, 200)}` })
   }
   if (SERVER.has(name) || e.$fault === 'server' || (status !== undefined && status >= 500)) {
     return ConnectorError.transient({ ...scope, detail: `AWS failed to serve the call (${name}${status !== undefined ? `, HTTP ${status}` : ''})` })

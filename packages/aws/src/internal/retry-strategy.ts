@@ -18,6 +18,20 @@ export interface RetryHooks {
   readonly random: () => number
 }
 
+/** An SDK error with its translation attached (read back by the session's `translate`). */
+export function carrying(thrown: unknown, error: ConnectorError): unknown {
+  if (typeof thrown === 'object' && thrown !== null) Object.defineProperty(thrown, 'connectorError', { value: error, configurable: true })
+  return thrown
+}
+
+/** The operation (`iam:ListUsers`) an SDK error came from, as the attempt middleware tagged it. */
+export const operationOf = (thrown: unknown): string | undefined => (typeof thrown === 'object' && thrown !== null ? (thrown as { connectorOperation?: string }).connectorOperation : undefined)
+
+/** Tags an SDK error with the operation it came from, so its translation and events name the real operation. */
+export function tagOperation(thrown: unknown, operation: string): void {
+  if (typeof thrown === 'object' && thrown !== null && operationOf(thrown) === undefined) Object.defineProperty(thrown, 'connectorOperation', { value: operation, configurable: true })
+}
+
 /** The longest wait before retrying a throttled call (the pacer does the rest). */
 export const THROTTLE_MAX_DELAY_MS = 1_000
 
@@ -39,7 +53,8 @@ export class ConnectorRetryStrategy implements RetryStrategyV2 {
     this.hooks.onError(error)
     const retries = previous.getRetryCount()
     // An expired session cannot be fixed by re-sending the same identity: the fetcher renews the session instead.
-    if (!error.retryable || isExpiredToken(info.error) || retries + 1 >= attemptsFor(this.policy, error.reason)) throw info.error
+    // The translation rides out with the SDK's error, so the caller never translates it a second time.
+    if (!error.retryable || isExpiredToken(info.error) || retries + 1 >= attemptsFor(this.policy, error.reason)) throw carrying(info.error, error)
     const hintMs = info.retryAfterHint !== undefined ? Math.max(0, info.retryAfterHint.getTime() - Date.now()) : undefined
     // Throttled calls are paced by the account's rate limiter already: their backoff stays short.
     const policy = error.reason === 'Throttled' ? { ...this.policy, maxDelayMs: Math.min(this.policy.maxDelayMs, THROTTLE_MAX_DELAY_MS) } : this.policy

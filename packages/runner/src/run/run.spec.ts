@@ -2,6 +2,8 @@ import { defineConnector, mapStream, silentLogger, type AnyConnector, type User 
 import { exampleConnector, FakeDirectory, sampleDirectory, type DirectoryData } from '@connectors/testkit/example'
 import * as E from 'fp-ts/Either'
 import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -66,6 +68,7 @@ async function recordsOf(out: string, unit: string) {
 }
 const usersFileOf = (out: string, unit: string) => readFile(join(out, 'torii', 'example-directory', `${unit}.json`), 'utf8')
 
+const user = (id: string): User => ({ accountId: 'alpha', id, username: id, email: `${id}@example.test`, status: 'active', roles: [], licenses: ['Example seat'], createdAt: '2024-01-01T00:00:00Z' })
 const fullDisk = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
 const bravoMinusOneUser: DirectoryData = { ...sampleDirectory, users: sampleDirectory.users.slice(1), groups: sampleDirectory.groups.map((g) => ({ ...g, members: g.members.filter((m) => m !== 'u0') })) }
 
@@ -172,5 +175,38 @@ describe('a sync run: every unit sealed in its own envelope', () => {
     const [first] = await readRecords(out)
     expect(first).toEqual({ schema: 1, runId: 'run-1', syncedAt: report.units[0]?.startedAt, type: 'group', connector: 'example-directory', unit: 'alpha', accountId: 'alpha', data: { accountId: 'alpha', id: 'g1', name: 'admins' } })
     expect(report).toMatchObject({ schemaVersion: 1, runId: 'run-1', interrupted: false })
+  })
+
+  it('holds on to no page once it is written: a unit of many pages runs in bounded memory', async () => {
+    setFlagsFromString('--expose_gc')
+    const gc = runInNewContext('gc') as () => void
+    const pages: Array<WeakRef<object>> = []
+    let firstPageAlive: boolean | undefined
+    const example = exampleConnector(directory)
+    const users = example.fetchers.users
+    const connector = defineConnector({
+      ...example,
+      fetchers: {
+        ...example.fetchers,
+        users: {
+          ...users,
+          fetch: async function* () {
+            for (let page = 0; page < 30; page++) {
+              if (page === 29) {
+                gc()
+                firstPageAlive = pages[0]?.deref() !== undefined
+              }
+              const records = Array.from({ length: 100 }, (_, i) => user(`u${page}-${i}`))
+              pages.push(new WeakRef(records))
+              yield E.right(records)
+            }
+          },
+        },
+      },
+    })
+    const { dir, state } = await workspace()
+    const { report } = await runSync(plan(connector, ['alpha']), options(join(dir, 'out'), state))
+    expect(report.units[0]?.counts.users).toBe(3000)
+    expect(firstPageAlive).toBe(false)
   })
 })

@@ -101,15 +101,9 @@ const keeps = (sink: OutputSink, status: UnitStatus) => (sink.keep === 'always' 
 
 /** Streams the connector's pages into every sink until the stream ends; stops at once when the run is interrupted. */
 async function pump(pages: AsyncGenerator<Batch, SyncOutcome>, sinks: ReadonlyArray<{ write(b: SinkBatch): Promise<void> }>, facts: Facts, signal: AbortSignal): Promise<SyncOutcome> {
-  const stopped = new Promise<never>((_, reject) => {
-    const stop = () => reject(new Interrupted())
-    if (signal.aborted) stop()
-    else signal.addEventListener('abort', stop, { once: true })
-  })
-  stopped.catch(() => undefined)
   try {
     for (;;) {
-      const next = await Promise.race([at(CONNECTOR_STEP, () => pages.next()), stopped])
+      const next = await nextPage(pages, signal)
       if (next.done === true) return next.value
       facts.counts[next.value.entity] += next.value.records.length
       await writeAll(sinks, prepare(next.value.entity, next.value.records), facts)
@@ -119,6 +113,22 @@ async function pump(pages: AsyncGenerator<Batch, SyncOutcome>, sinks: ReadonlyAr
     if (error instanceof Interrupted) pages.return({ account: '-', complete: false, completedEntities: [], errors: [] }).catch(() => undefined)
     throw error
   }
+}
+
+/**
+ * The connector's next page, or {@link Interrupted} as soon as the run is. The abort listener lives only as long as
+ * this one wait: a listener (or a race against a promise that never settles) kept across pages would hold on to
+ * every page of the unit until it ends.
+ */
+function nextPage(pages: AsyncGenerator<Batch, SyncOutcome>, signal: AbortSignal): Promise<IteratorResult<Batch, SyncOutcome>> {
+  if (signal.aborted) return Promise.reject(new Interrupted())
+  return new Promise((resolve, reject) => {
+    const stop = () => reject(new Interrupted())
+    signal.addEventListener('abort', stop, { once: true })
+    at(CONNECTOR_STEP, () => pages.next())
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', stop))
+  })
 }
 
 /** Writes a page to every sink, timing it as the runner's own processing. */

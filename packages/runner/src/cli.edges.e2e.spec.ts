@@ -1,5 +1,4 @@
 /** The CLI at its edges, as a platform engineer meets them: every mistake a clear message and the right exit code. */
-import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
@@ -49,14 +48,14 @@ describe('connectors sync: one run at a time per state file and output folder', 
     const dir = await scratch()
     await writeRunConfig(dir, sandbox, seed)
     const first = startCli(dir, ['sync', '--config', 'run.json', '--out', 'out-a'])
-    while (!existsSync(join(dir, '.connectors', 'state.db.lock'))) await new Promise((r) => setTimeout(r, 10))
+    while (!existsSync(join(dir, '.connectors', 'state.db.lock-holder.json'))) await new Promise((r) => setTimeout(r, 10))
     const second = await cli(dir, ['sync', '--config', 'run.json', '--out', 'out-b'])
     expect(second.code).toBe(3)
     expect(second.stderr).toMatch(new RegExp(`the state file .*state\\.db is in use by another run \\(pid ${first.child.pid} on ${hostname()}, started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z, run [0-9a-f-]{36}\\)`))
     noStack(second.stderr)
     expect((await first.done).code).toBe(0)
     expect(existsSync(join(dir, 'out-b'))).toBe(true)
-    expect(await readdir(join(dir, 'out-b'))).toEqual([])
+    expect(await readdir(join(dir, 'out-b'))).toEqual(['.run.lock'])
     // The lock is gone with its run; the next run goes through and finds the first run's snapshot intact.
     const third = await cli(dir, ['sync', '--config', 'run.json', '--out', 'out-c'])
     expect(third.code).toBe(0)
@@ -64,21 +63,23 @@ describe('connectors sync: one run at a time per state file and output folder', 
     expect((await linesOf(dir, 'out-c')).filter((l) => l.data.status === 'deleted')).toEqual([])
   })
 
-  it('takes over the lock of a run that died, and refuses an output folder locked by a live one', async () => {
+  it('leaves no lock behind when a run is killed, and refuses an output folder a live run holds', async () => {
     const seed = organization()
-    const sandbox = await sandboxOf(seed)
+    const sandbox = await sandboxOf(seed, { latencyMs: 150, shortPageSize: 10 })
     const dir = await scratch()
     await writeRunConfig(dir, sandbox, seed)
-    await mkdir(join(dir, 'out'), { recursive: true })
-    await mkdir(join(dir, '.connectors'), { recursive: true })
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString()
-    await writeFile(join(dir, '.connectors', 'state.db.lock'), JSON.stringify({ pid: Number(dead), host: hostname(), startedAt: '2026-01-01T00:00:00.000Z', runId: 'dead-run' }))
-    expect((await cli(dir, ['sync', '--config', 'run.json'])).code).toBe(0)
-    await writeFile(join(dir, 'out', '.lock'), JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z', runId: 'live-run' }))
-    const refused = await cli(dir, ['sync', '--config', 'run.json'])
+    const killed = startCli(dir, ['sync', '--config', 'run.json'])
+    while (!existsSync(join(dir, 'out', '.run.lock-holder.json'))) await new Promise((r) => setTimeout(r, 10))
+    killed.child.kill('SIGKILL')
+    await killed.done
+    // The operating system took the dead run's locks back: the next run goes through at once.
+    const next = startCli(dir, ['sync', '--config', 'run.json', '--state', 'other.db'])
+    while (!existsSync(join(dir, 'out', '.run.lock-holder.json')) || (await readFile(join(dir, 'out', '.run.lock-holder.json'), 'utf8')).includes(`"pid":${killed.child.pid}`)) await new Promise((r) => setTimeout(r, 10))
+    const refused = await cli(dir, ['sync', '--config', 'run.json', '--state', 'third.db'])
     expect(refused.code).toBe(3)
-    expect(refused.stderr).toContain(`the output folder ${join(dir, 'out')} is in use by another run (pid ${process.pid} on ${hostname()}, started 2026-01-01T00:00:00.000Z, run live-run). Wait for that run to finish`)
-    expect(refused.stderr).toContain(`if that run is gone for good, delete ${join(dir, 'out', '.lock')}`)
+    expect(refused.stderr).toContain(`the output folder ${join(dir, 'out')} is in use by another run (pid ${next.child.pid} on ${hostname()}`)
+    expect(refused.stderr).toContain('Wait for that run to finish, or give this run another one')
+    expect((await next.done).code).toBe(0)
   })
 })
 
@@ -191,7 +192,7 @@ describe('connectors sync: interrupted', () => {
     expect(report.units.map((u) => u.status)).toEqual(['interrupted', 'interrupted', 'interrupted'])
     expect(ended.stdout).toContain('interrupted: nothing of this account was applied')
     const files = (await readdir(join(dir, 'out'), { recursive: true, withFileTypes: true })).filter((f) => f.isFile()).map((f) => f.name)
-    expect(files).toEqual(['report.json'])
-    expect(existsSync(join(dir, '.connectors', 'state.db.lock'))).toBe(false)
+    expect(files.filter((f) => !f.startsWith('.run.lock'))).toEqual(['report.json'])
+    expect(existsSync(join(dir, '.connectors', 'state.db.lock-holder.json'))).toBe(false)
   })
 })

@@ -1,8 +1,11 @@
 /**
- * Run locks: one run at a time per state file and per output folder. A lock is a file created exclusively, holding
- * who took it (pid, host, start time, run id); a lock whose process is gone (same host, no such pid) is stale and
- * taken over, anything else is refused with the holder named.
+ * Run locks: one run at a time per state file and per output folder. The lock itself is an exclusive SQLite
+ * transaction held open on a small lock file for the whole run: the operating system grants it to one process
+ * only, atomically, and takes it back when that process ends however it ends — a run that was killed leaves no
+ * lock behind, and two runs can never both take one. Beside it a holder file names who has it (pid, host, start
+ * time, run id), so a refused run can say which run it is waiting for.
  */
+import Database from 'better-sqlite3'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 
@@ -18,11 +21,10 @@ export interface LockHolder {
 export class LockedError extends Error {
   constructor(
     readonly what: string,
-    readonly lockFile: string,
     readonly holder: LockHolder | undefined,
   ) {
-    const by = holder === undefined ? 'another run (its lock file cannot be read)' : `another run (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}, run ${holder.runId})`
-    super(`${what} is in use by ${by}. Wait for that run to finish, or use another one; if that run is gone for good, delete ${lockFile}`)
+    const by = holder === undefined ? 'another run' : `another run (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}, run ${holder.runId})`
+    super(`${what} is in use by ${by}. Wait for that run to finish, or give this run another one`)
   }
 }
 
@@ -31,18 +33,11 @@ export interface Lock {
   release(): Promise<void>
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM'
-  }
-}
+const holderFileOf = (file: string) => `${file}-holder.json`
 
 async function readHolder(file: string): Promise<LockHolder | undefined> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as LockHolder
+    return JSON.parse(await readFile(holderFileOf(file), 'utf8')) as LockHolder
   } catch {
     return undefined
   }
@@ -50,21 +45,22 @@ async function readHolder(file: string): Promise<LockHolder | undefined> {
 
 /** Takes the lock `file` guarding `what` (e.g. `the state file /x/state.db`), or throws {@link LockedError}. */
 export async function acquireLock(file: string, what: string, runId: string): Promise<Lock> {
-  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), runId }
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await writeFile(file, `${JSON.stringify(me)}\n`, { flag: 'wx' })
-      return { release: () => releaseIfMine(file, runId) }
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'EEXIST') throw error
-    }
-    const holder = await readHolder(file)
-    const stale = holder !== undefined && holder.host === me.host && !alive(holder.pid)
-    if (!stale || attempt > 0) throw new LockedError(what, file, holder)
-    await rm(file, { force: true })
+  const db = new Database(file, { timeout: 0 })
+  try {
+    db.pragma('locking_mode = EXCLUSIVE')
+    db.exec('BEGIN EXCLUSIVE')
+  } catch (error) {
+    db.close()
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new LockedError(what, await readHolder(file))
+    throw error
   }
-}
-
-async function releaseIfMine(file: string, runId: string): Promise<void> {
-  if ((await readHolder(file))?.runId === runId) await rm(file, { force: true })
+  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), runId }
+  await writeFile(holderFileOf(file), `${JSON.stringify(me)}\n`)
+  return {
+    release: async () => {
+      if ((await readHolder(file))?.runId === runId) await rm(holderFileOf(file), { force: true })
+      db.exec('ROLLBACK')
+      db.close()
+    },
+  }
 }

@@ -66,7 +66,7 @@ export async function syncCommand(opts: SyncCommandOptions, io: Io): Promise<num
   const runId = randomUUID()
   const locks: Lock[] = []
   try {
-    locks.push(await lock(join(out, '.lock'), `the output folder ${out}`, runId))
+    locks.push(await lock(join(out, '.run.lock'), `the output folder ${out}`, runId))
     locks.push(await lock(`${statePath}.lock`, `the state file ${statePath}`, runId))
     const state = await StateWorker.open(statePath).catch((error: Error) => {
       throw new UsageError(error.message)

@@ -21,4 +21,8 @@ const program = createProgram({
     return () => void process.off('SIGINT', on).off('SIGTERM', on)
   },
 })
-process.exitCode = await program.run(process.argv.slice(2))
+const code = await program.run(process.argv.slice(2))
+// Interrupted: report.json is written and the locks released; calls the stopped accounts still had in flight (a
+// retry's backoff, a request's timeout) must not hold the process open any longer.
+if (code === EXIT.interrupted) process.exit(code)
+process.exitCode = code

@@ -7,6 +7,8 @@ import type { HistoryEntry, RememberedUser, Staging } from './state.js'
 
 /** What a sync needs of the state store. */
 export interface SyncState {
+  /** Where the state lives (a file path, a database URL without credentials), for messages. */
+  readonly location: string
   beginStaging(connector: string, unit: string): Promise<Staging>
   /** Stages a page of users; may return before the page is written (a later call reports a failure). */
   stage(staging: Staging, users: ReadonlyArray<RememberedUser>): Promise<void>
@@ -35,11 +37,15 @@ export class StateWorker implements SyncState {
   private readonly unwritten = new Map<string, Array<Promise<unknown>>>()
   private failure: Error | undefined
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (message: { id: number; result?: unknown; error?: string }) => {
+  private constructor(
+    private readonly worker: Worker,
+    readonly location: string,
+  ) {
+    worker.on('message', (message: { id: number; result?: unknown; error?: string; code?: string }) => {
       const waiting = this.pending.get(message.id)
       this.pending.delete(message.id)
-      if (message.error !== undefined) waiting?.reject(new Error(`state store: ${message.error}`))
+      // The error's code (SQLITE_FULL, SQLITE_READONLY…) crosses with its message: it decides the fix a user is shown.
+      if (message.error !== undefined) waiting?.reject(Object.assign(new Error(`state store: ${message.error}`), message.code !== undefined ? { code: message.code } : {}))
       else waiting?.resolve(message.result)
     })
     worker.on('error', (error) => this.fail(error))
@@ -49,7 +55,7 @@ export class StateWorker implements SyncState {
   /** Starts the thread and opens the store at `path` (a failure to open rejects here). */
   static async open(path: string): Promise<StateWorker> {
     const worker = new Worker(new URL('./state-worker.js', import.meta.url), { workerData: { path } })
-    const state = new StateWorker(worker)
+    const state = new StateWorker(worker, path)
     try {
       await state.call('ready')
     } catch (error) {

@@ -28,6 +28,7 @@ port.on('message', (message: { id: number; method: keyof typeof methods; args: u
     const result = (methods[message.method] as (...args: unknown[]) => unknown)(...message.args)
     port.postMessage({ id: message.id, result })
   } catch (error) {
-    port.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) })
+    const code = (error as { code?: unknown } | null)?.code
+    port.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) })
   }
 })

@@ -132,11 +132,14 @@ describe('a sync run: every unit sealed in its own envelope', () => {
     directories.set('bravo', bravoMinusOneUser)
     const flaky: SyncState = Object.assign(Object.create(state) as SyncState, {
       commitStaging: (staging: Parameters<SyncState['commitStaging']>[0], account: string, history?: Parameters<SyncState['commitStaging']>[2]) =>
-        staging.unit === 'bravo' ? Promise.reject(new Error('state store: database or disk is full')) : state.commitStaging(staging, account, history),
+        staging.unit === 'bravo' ? Promise.reject(Object.assign(new Error('state store: database or disk is full'), { code: 'SQLITE_FULL' })) : state.commitStaging(staging, account, history),
     })
-    const { report } = await runSync(plan(connector), options(join(dir, 'second'), flaky))
+    const second = join(dir, 'second')
+    const { report } = await runSync(plan(connector), options(second, flaky))
     expect(report.units.map((u) => u.status)).toEqual(['ok', 'failed', 'ok'])
-    expect(report.units[1]?.errors[0]).toMatchObject({ reason: 'Internal', operation: 'committing the state', detail: 'state store: database or disk is full' })
+    expect(report.units[1]?.errors[0]).toMatchObject({ reason: 'Internal', operation: 'committing the state', detail: 'state store: database or disk is full', fix: expect.stringContaining(`free space on the disk that holds the state file ${state.location}`) })
+    // The outputs had committed before the state failed: they stay (whole, and true of that sync), and the report says so.
+    expect(report.units[1]).toMatchObject({ usersFile: join(second, 'torii', 'example-directory', 'bravo.json'), recordsFile: join(second, 'records', 'example-directory', 'bravo.ndjson') })
     const again = await runSync(plan(connector), options(join(dir, 'third'), state))
     expect(again.report.units.map((u) => u.counts.deleted)).toEqual([0, 1, 0])
   })
@@ -208,5 +211,21 @@ describe('a sync run: every unit sealed in its own envelope', () => {
     const { report } = await runSync(plan(connector, ['alpha']), options(join(dir, 'out'), state))
     expect(report.units[0]?.counts.users).toBe(3000)
     expect(firstPageAlive).toBe(false)
+  })
+
+  it('runs many units on one run signal without piling up listeners (no MaxListenersExceededWarning)', async () => {
+    const warnings: Error[] = []
+    const record = (w: Error) => warnings.push(w)
+    process.on('warning', record)
+    try {
+      const { dir, state } = await workspace()
+      const tenants = Array.from({ length: 24 }, (_, i) => `tenant-${i}`)
+      const { report } = await runSync(plan(withEmails(exampleConnector(directory)), tenants), options(join(dir, 'out'), state, { concurrency: 24, signal: new AbortController().signal }))
+      expect(report.units.filter((u) => u.status === 'ok')).toHaveLength(24)
+      await new Promise((r) => setTimeout(r, 20))
+      expect(warnings.map((w) => w.message)).toEqual([])
+    } finally {
+      process.off('warning', record)
+    }
   })
 })

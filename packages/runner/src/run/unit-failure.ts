@@ -36,16 +36,26 @@ const codeOf = (e: unknown) => (typeof e === 'object' && e !== null ? (e as { co
 /** The step that connector code runs in (its stream of pages); a throw there is the connector's bug. */
 export const CONNECTOR_STEP = 'listing (connector code)'
 
-/** What an operator can do about a failure, from its system error code. */
-function fixFor(step: string, cause: unknown, connector: string, out: string): string {
+/** What an operator can do about a failure, from its system or SQLite error code. */
+function fixFor(step: string, cause: unknown, connector: string, out: string, state: string): string {
   switch (codeOf(cause)) {
+    case 'SQLITE_FULL':
+      return `free space on the disk that holds the state file ${state}, then sync again; nothing of this account was applied`
+    case 'SQLITE_READONLY':
+    case 'SQLITE_CANTOPEN':
+    case 'SQLITE_PERM':
+      return `make the state file ${state} and its folder writable by this user, then sync again`
+    case 'SQLITE_IOERR':
+    case 'SQLITE_CORRUPT':
+    case 'SQLITE_NOTADB':
+      return `the state file ${state} could not be read or written (a failing disk, or not a state file): check it, or give another with --state; nothing of this account was applied`
     case 'ENOSPC':
     case 'EDQUOT':
       return `free space on the disk that holds ${out}, then sync again; nothing of this account was applied`
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return `make ${out} and the state file writable by this user, then sync again`
+      return `make ${out} and the state file ${state} writable by this user, then sync again`
     case 'EISDIR':
     case 'ENOTDIR':
       return `something is in the way of an output under ${out} (a folder where a file goes, or the reverse): move it away, then sync again`
@@ -59,7 +69,7 @@ function fixFor(step: string, cause: unknown, connector: string, out: string): s
 }
 
 /** The `Internal` error for a failure of a unit's own machinery. */
-export function internalError(failure: unknown, scope: { readonly connector: string; readonly account: string; readonly out: string }): ConnectorError {
+export function internalError(failure: unknown, scope: { readonly connector: string; readonly account: string; readonly out: string; readonly state: string }): ConnectorError {
   const step = failure instanceof StepFailure ? failure.step : 'unit'
   const cause = failure instanceof StepFailure ? failure.cause : failure
   return ConnectorError.internal({
@@ -67,6 +77,6 @@ export function internalError(failure: unknown, scope: { readonly connector: str
     account: scope.account,
     operation: step,
     detail: step === CONNECTOR_STEP ? `the connector threw instead of returning an error: ${messageOf(cause)}` : messageOf(cause),
-    fix: fixFor(step, cause, scope.connector, scope.out),
+    fix: fixFor(step, cause, scope.connector, scope.out, scope.state),
   })
 }

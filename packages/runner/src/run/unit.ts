@@ -60,10 +60,11 @@ export async function openOutputs(unit: PlannedUnit, accountId: string, deps: Pi
   }
 }
 
-/** Sinks opened so far (a failure while opening aborts these). */
+/** Sinks opened so far (a failure while opening aborts these), and the files committed so far. */
 interface Opened {
   outputs?: UnitOutputs
   state?: StateSink
+  readonly committed: { records?: string; usersFile?: string }
 }
 
 /** Runs one unit to its envelope. Never throws. */
@@ -73,22 +74,28 @@ export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelo
   if (E.isLeft(unit.account)) return envelopeOf(unit, null, facts, 'failed', [unit.account.left])
   const accountId = unit.account.right
   if (deps.signal.aborted) return envelopeOf(unit, accountId, facts, 'interrupted', [])
-  const opened: Opened = {}
+  const opened: Opened = { committed: {} }
   try {
     const { records, usersFile } = (opened.outputs = await at('opening outputs', () => (deps.openOutputs ?? openOutputs)(unit, accountId, deps, facts.startedAt.toISOString())))
     const state = (opened.state = await at('opening the state', () => openStateSink(deps.state, unit.connector.id, unit.unit, accountId)))
-    const outputs = [usersFile, records]
-    const outcome = await pump(syncAccount(unit.connector, unit.config, ctx), [...outputs, state], facts, deps.signal)
+    const outputs = { usersFile, records } as const
+    const outcome = await pump(syncAccount(unit.connector, unit.config, ctx), [usersFile, records, state], facts, deps.signal)
     const verdict = await at('comparing with the last snapshot', () => judge(outcome, state, facts, deps.drop))
-    if (verdict.status === 'ok') for await (const page of state.deleted()) await writeAll(outputs, { entity: 'users', records: page }, facts, 'deleted')
-    for (const sink of outputs) await at(`committing ${sink.file}`, () => (keeps(sink, verdict.status) ? sink.commit() : sink.abort()))
-    const envelope = envelopeOf(unit, accountId, facts, verdict.status, outcome.errors, { usersFile, records, drop: verdict.drop })
+    if (verdict.status === 'ok') for await (const page of state.deleted()) await writeAll([usersFile, records], { entity: 'users', records: page }, facts, 'deleted')
+    // Past this point the unit applies what it found: an interrupt that came meanwhile still stops it here.
+    if (deps.signal.aborted) throw new Interrupted()
+    for (const [name, sink] of Object.entries(outputs) as Array<[keyof typeof outputs, OutputSink]>) {
+      if (!keeps(sink, verdict.status)) await sink.abort()
+      else await at(`committing ${sink.file}`, () => sink.commit()).then(() => (opened.committed[name] = sink.file))
+    }
+    const envelope = envelopeOf(unit, accountId, facts, verdict.status, outcome.errors, { files: opened.committed, unmatched: usersFile.unmatched, drop: verdict.drop })
     await at('committing the state', () => (verdict.status === 'ok' ? state.commit(historyOf(envelope)) : state.abort(historyOf(envelope))))
     return envelope
   } catch (failure) {
     const interrupted = failure instanceof Interrupted
-    const errors = interrupted ? [] : [internalError(failure, { connector: unit.connector.id, account: accountId, out: deps.out })]
-    const envelope = envelopeOf(unit, accountId, facts, interrupted ? 'interrupted' : 'failed', errors)
+    const errors = interrupted ? [] : [internalError(failure, { connector: unit.connector.id, account: accountId, out: deps.out, state: deps.state.location })]
+    // Files already committed stay (each is whole and true of this sync); the report names them.
+    const envelope = envelopeOf(unit, accountId, facts, interrupted ? 'interrupted' : 'failed', errors, { files: opened.committed })
     await abortAll(opened.outputs === undefined ? [] : [opened.outputs.usersFile, opened.outputs.records])
     // The history keeps every sync, also one that failed before its state was opened.
     await (opened.state?.abort(historyOf(envelope)) ?? deps.state.record(historyOf(envelope)).catch(() => undefined))
@@ -165,17 +172,24 @@ function count(facts: Facts, event: SyncEvent): void {
   else if (event.type === 'retry') facts.calls.retries++
 }
 
-const USERS_FILE_REASON: Readonly<Partial<Record<UnitStatus, string>>> = {
+const NOT_WRITTEN: Readonly<Partial<Record<UnitStatus, string>>> = {
   partial: 'the sync was incomplete',
   held: 'held back by the drop guard',
   failed: 'the sync failed',
   interrupted: 'the run was interrupted',
 }
 
-function envelopeOf(unit: PlannedUnit, accountId: string | null, facts: Facts, status: UnitStatus, errors: ReadonlyArray<ConnectorError>, done?: { usersFile: UsersFileSink; records: OutputSink; drop?: DropFinding | undefined }): Envelope {
+/** What a unit reports beyond its facts: the files it committed, who lacked an email, a held drop. */
+interface Findings {
+  readonly files?: { readonly records?: string; readonly usersFile?: string }
+  readonly unmatched?: UsersFileSink['unmatched']
+  readonly drop?: DropFinding | undefined
+}
+
+function envelopeOf(unit: PlannedUnit, accountId: string | null, facts: Facts, status: UnitStatus, errors: ReadonlyArray<ConnectorError>, findings: Findings = {}): Envelope {
   const finishedAt = new Date()
-  const unmatched = done?.usersFile.unmatched
-  const recordsKept = done !== undefined && keeps(done.records, status)
+  const { files = {}, unmatched, drop } = findings
+  const reason = NOT_WRITTEN[status] ?? 'not written'
   return {
     unit: unit.unit,
     connector: unit.connector.id,
@@ -188,12 +202,12 @@ function envelopeOf(unit: PlannedUnit, accountId: string | null, facts: Facts, s
     elapsedMs: finishedAt.getTime() - facts.startedAt.getTime(),
     processingMs: Math.round(facts.processingMs),
     ...facts.calls,
-    recordsFile: recordsKept ? done.records.file : null,
-    ...(recordsKept ? {} : { recordsFileReason: USERS_FILE_REASON[status] ?? 'not written' }),
-    usersFile: status === 'ok' && done !== undefined ? done.usersFile.file : null,
-    ...(status === 'ok' ? {} : { usersFileReason: USERS_FILE_REASON[status] ?? 'not written' }),
+    recordsFile: files.records ?? null,
+    ...(files.records === undefined ? { recordsFileReason: reason } : {}),
+    usersFile: files.usersFile ?? null,
+    ...(files.usersFile === undefined ? { usersFileReason: reason } : {}),
     ...(unmatched !== undefined && unmatched.count > 0 ? { unmatchedEmail: unmatched.usernames } : {}),
-    ...(done?.drop !== undefined ? { dropGuard: done.drop } : {}),
+    ...(drop !== undefined ? { dropGuard: drop } : {}),
   }
 }
 

@@ -14,7 +14,7 @@ import { usersFetcher } from './fetchers/users.js'
 import { manifest, POLICY } from './manifest.js'
 
 /** Placeholders in the published trust policy: the platform fills them in for each customer. */
-const DELEGATOR_PLACEHOLDER = 'arn:aws:iam::PLATFORM_ACCOUNT_ID:user/connectors-delegator'
+const DELEGATOR_PLACEHOLDER = 'arn:aws:iam::PLATFORM_ACCOUNT_ID:role/connectors-delegator'
 const EXTERNAL_ID_PLACEHOLDER = 'YOUR_ORGANIZATION_ID'
 
 /** Builds the connector over explicit dependencies (tests pass base credentials, timeouts, retry policy). */

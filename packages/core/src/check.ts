@@ -7,7 +7,6 @@
 import * as E from 'fp-ts/Either'
 import type * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
-import type * as t from 'io-ts'
 import type { AnyConnector, CheckReport, CheckStep, Probe, RunContext } from './connector.js'
 import { releaseSession } from './connector.js'
 import type { ConnectorError } from './errors.js'
@@ -71,25 +70,5 @@ export function checkConnector(connector: AnyConnector, raw: unknown, ctx: RunCo
     } finally {
       await releaseSession(session.right)
     }
-  }
-}
-
-/**
- * A hand-written `check` that begins with the config step: a config that does not decode fails there (naming each
- * bad path) and nothing else runs; otherwise `stepsFor` gives the account and the steps after it.
- */
-export function checkAfterConfig<C>(
-  codec: t.Type<C, unknown, unknown>,
-  connector: string,
-  stepsFor: (config: C) => { readonly account: string; readonly steps: ReadonlyArray<CheckStepSpec> },
-): (raw: unknown) => T.Task<CheckReport> {
-  return (raw) => {
-    const decoded = codec.decode(raw)
-    if (E.isLeft(decoded)) {
-      const error = decodeConfig({ id: connector, config: codec } as AnyConnector)(raw)
-      return runCheckSteps('-', [{ step: 'config', run: TE.fromEither(error) }])
-    }
-    const { account, steps } = stepsFor(decoded.right)
-    return runCheckSteps(account, [{ step: 'config', run: TE.right(undefined) }, ...steps])
   }
 }

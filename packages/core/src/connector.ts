@@ -38,6 +38,8 @@ export interface RunContext {
   readonly env: Readonly<Record<string, string | undefined>>
   /** Receives progress events. */
   readonly emit: (event: SyncEvent) => void
+  /** The folder relative paths in a config are read from (the run config's folder); the working directory when absent. */
+  readonly baseDir?: string
 }
 
 /** A context with a silent logger, the real clock, `process.env` and no event sink. */
@@ -123,8 +125,20 @@ export interface Connector<C = unknown, S = unknown> {
    * manifest (config, authentication, one probe per permission), never listed twice.
    */
   readonly check?: (config: unknown, ctx: RunContext) => T.Task<CheckReport>
-  /** Setup documents rendered from the manifest (e.g. the policies a customer pastes), by file name. */
-  readonly setupDocs?: () => ReadonlyArray<{ readonly file: string; readonly content: string }>
+  /**
+   * The customer's setup kit, rendered from the manifest: the steps, the policies to paste, scripts and templates,
+   * by file name (a path under the connector's docs folder). `values` fills in this installation's organization id
+   * and platform principal; without them the documents carry placeholders.
+   */
+  readonly setupDocs?: (values?: SetupValues) => ReadonlyArray<{ readonly file: string; readonly content: string }>
+}
+
+/** What a setup kit is filled in with; a missing value stays a placeholder. */
+export interface SetupValues {
+  /** The customer's organization id in the platform: the ExternalId its role's trust policy requires. */
+  readonly organizationId?: string
+  /** The platform's principal (a role ARN) that assumes the customer's role. */
+  readonly principalArn?: string
 }
 
 /** Any connector, as a runner sees it. */

@@ -39,18 +39,19 @@ interface Prepared {
 /** Decodes the config with the connector's codec; failures name each bad path. */
 export const decodeConfig = (connector: AnyConnector) => (raw: unknown) => decodeWith(connector.config, { connector: connector.id, account: '-', operation: 'config' })(raw)
 
-/** Decode → authenticate → plan: everything a sync needs before its first call for data. */
+/** Decode → plan → authenticate: everything a sync needs before its first call for data. */
 function prepare(connector: AnyConnector, raw: unknown, ctx: RunContext): TE.TaskEither<{ readonly account: string; readonly error: ConnectorError }, Prepared> {
   return pipe(
     TE.fromEither(decodeConfig(connector)(raw)),
     TE.mapLeft((error) => ({ account: '-', error })),
     TE.bindTo('config'),
     TE.bind('account', ({ config }) => TE.right(connector.accountOf(config))),
-    TE.bind('session', ({ config, account }) => pipe(connector.auth(config, ctx), TE.mapLeft((error) => ({ account, error })))),
+    // Planned before authenticating, so a session is never opened for a plan that cannot run.
     TE.bind('order', ({ account }): TE.TaskEither<{ readonly account: string; readonly error: ConnectorError }, ReadonlyArray<EntityKind>> => {
       const order = fetchOrder(connector.fetchers)
       return order !== undefined ? TE.right(order) : TE.left({ account, error: ConnectorError.internal({ connector: connector.id, account, operation: 'plan', detail: 'the fetchers depend on each other in a cycle' }) })
     }),
+    TE.bind('session', ({ config, account }) => pipe(connector.auth(config, ctx), TE.mapLeft((error) => ({ account, error })))),
   )
 }
 

@@ -6,8 +6,8 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { checkCommand } from './commands/check.js'
 import { capabilitiesCommand, listCommand, specCommand, validateCommand } from './commands/inspect.js'
-import { EXIT, installed, load, UsageError, type Io } from './commands/io.js'
-import { DEFAULT_CONCURRENCY, syncCommand } from './commands/sync.js'
+import { DEFAULT_CONCURRENCY, EXIT, installed, load, UsageError, type Io } from './commands/io.js'
+import { syncCommand } from './commands/sync.js'
 import { completionScript } from './completion.js'
 import { LockedError } from './lock.js'
 import { LOG_FORMATS, LOG_LEVELS } from './logger.js'
@@ -76,7 +76,8 @@ export function createProgram(io: Io): { readonly program: Command; run: (argv: 
     .addOption(configOption())
     .addOption(accountOption())
     .option('--json', 'print JSON (the default when standard output is not a terminal)')
-    .action(async (opts: { config: string; json?: boolean; account?: string[] }) => done(await checkCommand({ ...opts, ...logOptions() }, io)))
+    .option('--concurrency <n>', `accounts checked at once (default ${DEFAULT_CONCURRENCY})`, positive)
+    .action(async (opts: { config: string; json?: boolean; account?: string[]; concurrency?: number }) => done(await checkCommand({ ...opts, ...logOptions() }, io)))
 
   program
     .command('sync')

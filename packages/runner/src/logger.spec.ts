@@ -11,9 +11,13 @@ describe('the logger', () => {
     expect(fields).toEqual(['apiKey', 'config', 'token'])
     const lines: string[] = []
     const logger = createLogger('info', 'json', (line) => lines.push(line), fields)
-    logger.info({ apiKey: 'k-123', request: { token: 'tok_secret' }, config: { tenant: 'acme' }, tenant: 'acme' }, 'called')
+    logger.info({ apiKey: 'k-123', request: { token: 'tok_secret' }, config: { tenant: 'acme' }, tenant: 'acme', deep: { a: { b: { c: [{ d: { token: 'tok_deep' } }] } } } }, 'called')
     const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>
-    expect(line).toMatchObject({ level: 'info', msg: 'called', apiKey: '[redacted]', request: { token: '[redacted]' }, config: '[redacted]', tenant: 'acme' })
+    expect(line).toMatchObject({ level: 'info', msg: 'called', apiKey: '[redacted]', request: { token: '[redacted]' }, config: '[redacted]', tenant: 'acme', deep: { a: { b: { c: [{ d: { token: '[redacted]' } }] } } } })
+    expect(lines.join('')).not.toMatch(/k-123|tok_secret|tok_deep/)
+    const pretty: string[] = []
+    createLogger('info', 'pretty', (l) => pretty.push(l), fields).info({ nested: { apiKey: 'k-456' } }, 'called')
+    expect(pretty.join('')).not.toContain('k-456')
     expect(line['time']).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/)
   })
 })

@@ -3,11 +3,11 @@
  * under a real name. The platform's custom-integration users file has its own codec.
  */
 import { createWriteStream, type WriteStream } from 'node:fs'
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import * as t from 'io-ts'
 
-/** The temporary name of `path` while this process writes it; `sweepTemporaries` removes those of dead runs. */
+/** The temporary name of `path` while this process writes it; a run removes those of dead runs before it starts. */
 const temporaryOf = (path: string) => `${path}.tmp-${process.pid}`
 
 /** Writes `content` to `path` atomically (temp file in the same directory, then rename). */
@@ -43,11 +43,9 @@ export class AtomicStream {
     })
   }
 
-  /** Opens a new stream; temporaries left by an earlier run that was killed are removed first. */
+  /** Opens a new stream (its folder is created when missing). */
   static async open(path: string): Promise<AtomicStream> {
     await mkdir(dirname(path), { recursive: true })
-    const prefix = `${basename(path)}.tmp-`
-    for (const entry of await readdir(dirname(path))) if (entry.startsWith(prefix)) await rm(join(dirname(path), entry), { force: true })
     return new AtomicStream(path)
   }
 
@@ -67,12 +65,12 @@ export class AtomicStream {
     if (this.failure !== undefined) throw this.failure
   }
 
-  /** Finishes the file and moves it into place: under its own name, or under `as` (in the same directory tree). */
-  async commit(as: string = this.path): Promise<void> {
+  /** Finishes the file and moves it into place under its name. */
+  async commit(): Promise<void> {
     if (this.failure !== undefined) throw this.failure
     await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())))
     if (this.failure !== undefined) throw this.failure
-    await rename(this.temp, as)
+    await rename(this.temp, this.path)
   }
 
   /** Drops the file; safe to call after a failure or a commit, and more than once. */

@@ -40,3 +40,8 @@ export async function readRecords(out: string): Promise<RecordLine[]> {
   for await (const line of recordLines(out)) lines.push(line)
   return lines
 }
+
+/** A unit's records without what differs from one run to the next (its run id and sync time), to compare runs. */
+export async function recordsWithoutRun(out: string, unit: string): Promise<Array<Omit<RecordLine, 'runId' | 'syncedAt'>>> {
+  return (await readRecords(out)).filter((r) => r.unit === unit).map(({ runId: _runId, syncedAt: _syncedAt, ...rest }) => rest)
+}

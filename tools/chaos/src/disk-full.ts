@@ -6,13 +6,13 @@
  * next sync still reports its deletion.
  */
 import { generateOrganization, startSandbox, type Sandbox, type Seed } from '@connectors/aws-sandbox'
-import { readRecords } from '@connectors/runner/testing'
+import { recordsWithoutRun } from '@connectors/runner/testing'
 import { execFileSync } from 'node:child_process'
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { platformEnv, startCli } from './cli.js'
-import { EXTERNAL_ID, type Verdict } from './matrix.js'
+import { EXTERNAL_ID, runConfig, type Verdict } from './matrix.js'
 
 export const DISK_FULL = 'the output disk fills up mid-sync'
 
@@ -33,13 +33,6 @@ function withOneLeaver(seed: Seed): Seed {
     account.groups = account.groups.map((g) => ({ ...g, members: g.members.filter((m) => m !== gone) }))
   }
   return next
-}
-
-async function writeConfig(dir: string, sandbox: Sandbox, seed: Seed): Promise<string> {
-  const file = join(dir, 'run.json')
-  const accounts = seed.accounts.map((a, i) => ({ name: `acct-${i}`, config: { roleArn: `arn:aws:iam::${a.id}:role/ConnectorsReadOnly`, externalId: '${env:CHAOS_EXTERNAL_ID}', endpoints: { sts: sandbox.endpoint, iam: sandbox.endpoint }, email: { template: '{username}@chaos.example' } } }))
-  await writeFile(file, JSON.stringify({ connectors: [{ connector: '@connectors/aws-iam', accounts }] }))
-  return file
 }
 
 async function sync(dir: string, config: string, out: string, state: string) {
@@ -64,8 +57,7 @@ function mountTmpfs(path: string, bytes: number): boolean {
   }
 }
 
-/** A unit's records without what differs from run to run (the run id and the sync time). */
-const withoutRun = async (out: string, unit: string) => (await readRecords(out)).filter((r) => r.unit === unit).map(({ runId: _r, syncedAt: _s, ...rest }) => JSON.stringify(rest))
+const withoutRun = async (out: string, unit: string) => (await recordsWithoutRun(out, unit)).map((r) => JSON.stringify(r))
 const usersFile = (out: string, unit: string) => readFile(join(out, 'torii', 'aws-iam', `${unit}.json`), 'utf8').catch(() => 'absent')
 
 /** Runs the case; its verdict names what went wrong. */
@@ -80,11 +72,11 @@ export async function runDiskFull(): Promise<Verdict> {
   try {
     const before = await startSandbox({ seed })
     sandboxes.push(before)
-    if ((await sync(dir, await writeConfig(dir, before, seed), 'out-first', 'state.db')).code !== 0) problems.push('the first, clean sync failed')
+    if ((await sync(dir, await runConfig(dir, before, seed, {}), 'out-first', 'state.db')).code !== 0) problems.push('the first, clean sync failed')
     for (const suffix of ['', '-wal']) await copyFile(join(dir, `state.db${suffix}`), join(dir, `state-clean.db${suffix}`)).catch(() => undefined)
     const after = await startSandbox({ seed: withOneLeaver(seed) })
     sandboxes.push(after)
-    const config = await writeConfig(dir, after, seed)
+    const config = await runConfig(dir, after, seed, {})
     const clean = await sync(dir, config, 'out-clean', 'state-clean.db')
     await mkdir(full)
     // Room for about half of what a fault-free run writes: the disk fills mid-sync.
@@ -96,10 +88,12 @@ export async function runDiskFull(): Promise<Verdict> {
     if (failed.length === 0 || failed.length === faulted.units.length) problems.push(`expected some accounts to fail and some to finish, got ${failed.length} failed of ${faulted.units.length}`)
     if (faulted.code !== 1) problems.push(`exit code ${faulted.code}, expected 1`)
     let compared = 0
+    let mismatches = 0
     for (const unit of faulted.units) {
       if (unit.status === 'ok') {
         const [got, expected] = [await withoutRun(full, unit.unit), await withoutRun(join(dir, 'out-clean'), unit.unit)]
         compared += expected.length
+        mismatches += expected.filter((line, i) => got[i] !== line).length + Math.max(0, got.length - expected.length)
         if (got.join('\n') !== expected.join('\n')) problems.push(`${unit.unit}: records differ from the fault-free run`)
         if ((await usersFile(full, unit.unit)) !== (await usersFile(join(dir, 'out-clean'), unit.unit))) problems.push(`${unit.unit}: users file differs from the fault-free run`)
       } else if (unit.status !== 'failed' || unit.errors[0]?.reason !== 'Internal' || !(mounted ? /free space on the disk/ : /in the way of an output/).test(unit.errors[0]?.fix ?? '')) {
@@ -115,7 +109,7 @@ export async function runDiskFull(): Promise<Verdict> {
       if (unit.status !== 'ok' || unit.counts.deleted !== expected) problems.push(`${unit.unit}: after the fault, expected ok with ${expected} deleted, got ${unit.status} with ${unit.counts.deleted}`)
     }
     if (clean.units.some((u) => u.counts.deleted !== 1)) problems.push('the fault-free run did not report one deletion per account')
-    return { name: `${DISK_FULL} (${mounted ? 'a full tmpfs' : 'an injected write error: no tmpfs could be mounted'})`, ok: problems.length === 0, problems, accounts: shape.accounts, faultsInjected: failed.length, recordsCompared: compared, mismatches: 0, exitCode: faulted.code, seconds: (Date.now() - started) / 1000 }
+    return { name: `${DISK_FULL} (${mounted ? 'a full tmpfs' : 'an injected write error: no tmpfs could be mounted'})`, ok: problems.length === 0, problems, accounts: shape.accounts, faultsInjected: failed.length, recordsCompared: compared, mismatches, exitCode: faulted.code, seconds: (Date.now() - started) / 1000 }
   } finally {
     if (mounted) execFileSync('umount', [full])
     await Promise.all(sandboxes.map((s) => s.stop()))

@@ -102,7 +102,8 @@ interface Line {
   readonly data: { readonly id: string; readonly username?: string; readonly name?: string; readonly status?: string; readonly roles?: ReadonlyArray<string>; readonly groupName?: string; readonly userId?: string }
 }
 
-async function runConfig(dir: string, sandbox: Sandbox, seed: Seed, extra: Record<string, unknown>): Promise<string> {
+/** A run config with one account per seeded account (`acct-<i>`), the ExternalId from the environment. */
+export async function runConfig(dir: string, sandbox: Sandbox, seed: Seed, extra: Record<string, unknown>): Promise<string> {
   const file = join(dir, 'run.json')
   const accounts = seed.accounts.map((a, i) => ({
     name: `acct-${i}`,

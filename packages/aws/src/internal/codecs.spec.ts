@@ -2,7 +2,7 @@ import { decodeWith, toJsonSchema } from '@connectors/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
-import { defaultRoleSessionName, parseRoleArn, Region, RoleArn, withRegionOfRolePartition } from './codecs.js'
+import { defaultRoleSessionName, EndpointUrl, parseRoleArn, Region, RoleArn, withRegionOfRolePartition } from './codecs.js'
 
 const issuesOf = (codec: t.Mixed) => (input: unknown) => {
   const r = decodeWith(codec, { connector: 'aws', account: '-', operation: 'config' })(input)
@@ -61,5 +61,12 @@ describe('defaultRoleSessionName', () => {
   it('names the connector and the account, within 64 characters', () => {
     expect(defaultRoleSessionName('aws-iam', '123456789012')).toBe('connectors-aws-iam-123456789012')
     expect(defaultRoleSessionName('x'.repeat(80), '123456789012')).toHaveLength(64)
+  })
+})
+
+describe('EndpointUrl', () => {
+  it('takes https anywhere, plain http only to this machine: AssumeRole carries the ExternalId and brings credentials back', () => {
+    for (const ok of ['https://sts.us-east-1.amazonaws.com', 'https://vpce-1.sts.us-east-1.vpce.amazonaws.com:443/', 'http://127.0.0.1:4566', 'http://localhost:8080', 'http://[::1]:9000']) expect(EndpointUrl.is(ok), ok).toBe(true)
+    for (const bad of ['http://sts.us-east-1.amazonaws.com', 'http://10.0.0.5:4566', 'http://localhost.evil.example', 'ftp://x', 'https://x/path']) expect(EndpointUrl.is(bad), bad).toBe(false)
   })
 })

@@ -70,12 +70,16 @@ export const RoleSessionName = patternString('RoleSessionName', {
 /** A role session name. */
 export type RoleSessionName = t.TypeOf<typeof RoleSessionName>
 
+/** An endpoint override: https anywhere, plain http only to the loopback address (a local test endpoint). */
+export const ENDPOINT_URL = /^(?:https:\/\/[^\s/?#]+|http:\/\/(?:127(?:\.\d{1,3}){3}|localhost|\[::1\]))(?::\d+)?\/?$/
+
 /** An http(s) URL, to override a service's endpoint. */
 export const EndpointUrl = patternString('EndpointUrl', {
-  pattern: /^https?:\/\/[^\s/?#]+(?::\d+)?\/?$/,
-  expected: 'an endpoint URL like https://sts.us-east-1.amazonaws.com',
+  // AssumeRole carries the ExternalId out and the session's credentials back: only TLS, or this machine itself.
+  pattern: ENDPOINT_URL,
+  expected: 'an https endpoint URL like https://sts.us-east-1.amazonaws.com (plain http only to this machine: 127.0.0.1, localhost, [::1])',
 })
-/** An http(s) URL. */
+/** An https URL, or an http one to the loopback address. */
 export type EndpointUrl = t.TypeOf<typeof EndpointUrl>
 
 /** AssumeRole's DurationSeconds: AWS accepts 900–43200 (a role's own maximum may be lower). */

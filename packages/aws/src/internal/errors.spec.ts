@@ -17,8 +17,16 @@ describe('translateAwsError', () => {
     expect(deniedResource(because)).toBe('arn:aws:iam::123456789012:group/Admins')
     const explicit = `${plain} with an explicit deny in an identity-based policy`
     expect(deniedResource(explicit)).toBe('group Admins')
-    expect(t(sdkError('AccessDenied', because, 403))).toMatchObject({ reason: 'AccessDenied', permission: 'iam:GetGroup', retryable: false, fix: "add iam:GetGroup to the role's permission policy (see the connector's permission policy document)" })
+    expect(t(sdkError('AccessDenied', because, 403))).toMatchObject({ reason: 'AccessDenied', permission: 'iam:GetGroup', retryable: false, fix: "add iam:GetGroup to the role's permission policy (the whole policy is docs/connectors/aws-iam/permission-policy.json)" })
     expect(t(sdkError('AccessDenied', explicit, 403))).toMatchObject({ reason: 'AccessDenied', fix: expect.stringContaining('remove the explicit deny of iam:GetGroup') })
+  })
+
+  it('never passes on the value AWS quotes in a validation error (it may be the ExternalId)', () => {
+    const quoted = "1 validation error detected: Value 'org-secret 42!' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:/-]*"
+    const assume = t(sdkError('ValidationError', quoted, 400), 'assume')
+    expect(assume).toMatchObject({ reason: 'InvalidConfig', issues: [expect.stringContaining("Value (not shown) at 'externalId'")] })
+    expect(errorMessage(assume)).not.toContain('org-secret')
+    expect(errorMessage(t(sdkError('ValidationException', quoted, 400)))).not.toContain('org-secret')
   })
 
   it("parses any service's action, and the JSON protocols' AccessDeniedException", () => {
@@ -30,7 +38,7 @@ describe('translateAwsError', () => {
     expect(t(sdkError('AccessDeniedException', message, 400))).toMatchObject({
       reason: 'AccessDenied',
       permission: 'identitystore:ListUsers',
-      fix: "add identitystore:ListUsers to the role's permission policy (see the connector's permission policy document)",
+      fix: "add identitystore:ListUsers to the role's permission policy (the whole policy is docs/connectors/aws-iam/permission-policy.json)",
     })
   })
 

@@ -11,6 +11,10 @@ import { ConnectorError, type ErrorScope } from '@connectors/core'
  * Which credentials were in play when the error happened: the platform's base credentials, the AssumeRole call,
  * or the assumed session calling the connector's service.
  */
+
+/** AWS's validation messages quote the rejected value (`Value 'x' at 'externalId'`); never pass one on. */
+const withoutQuotedValues = (message: string) => message.replace(/Value '[^']*' at/g, 'Value (not shown) at')
+
 export type Phase = 'base' | 'assume' | 'service'
 
 interface SdkErrorLike {
@@ -70,7 +74,7 @@ function denied(scope: ErrorScope, phase: Phase, roleArn: string, message: strin
     return ConnectorError.authFailed({
       ...scope,
       detail: `AssumeRole on ${roleArn} was refused: the role's trust policy does not trust the platform's principal, or its sts:ExternalId condition does not match the configured ExternalId, or the role does not exist`,
-      fix: `in account ${scope.account}, make sure role ${roleName(roleArn)} exists and its trust policy allows the platform's principal with sts:ExternalId equal to this organization's id`,
+      fix: `in account ${scope.account}, make sure role ${roleName(roleArn)} exists and its trust policy allows the platform's principal with sts:ExternalId equal to this organization's id (the template is docs/connectors/${scope.connector}/trust-policy.json)`,
     })
   }
   const permission = missingPermission(message)
@@ -82,7 +86,7 @@ function denied(scope: ErrorScope, phase: Phase, roleArn: string, message: strin
     detail: `the role may not call ${permission ?? scope.operation}${resource !== undefined ? ` on ${resource}` : ''}${explicit ? ' (an explicit deny)' : ''}`,
     fix: explicit
       ? `remove the explicit deny of ${permission ?? scope.operation} that applies to role ${roleName(roleArn)}`
-      : `add ${permission ?? scope.operation} to the role's permission policy (see the connector's permission policy document)`,
+      : `add ${permission ?? scope.operation} to the role's permission policy (the whole policy is docs/connectors/${scope.connector}/permission-policy.json)`,
   })
 }
 
@@ -121,9 +125,10 @@ export function translateAwsError(thrown: unknown, scope: ErrorScope, phase: Pha
   if (NOT_FOUND.has(name)) return ConnectorError.notFound({ ...scope, detail: message || 'the entity does not exist' })
   if (INVALID.has(name)) {
     // AssumeRole's parameters come from the config (session name, duration); a service call's are the connector's own.
+    // AWS quotes the offending value ("Value 'x' at 'externalId' failed…"): it may be the ExternalId, so it is cut out.
     return phase === 'assume'
-      ? ConnectorError.invalidConfig({ ...scope, detail: 'AWS rejected the AssumeRole parameters', issues: [message], fix: 'correct the role session name or duration' })
-      : ConnectorError.upstream({ ...scope, detail: `AWS refused the request as invalid (${name}): ${message.slice(0, 200)}` })
+      ? ConnectorError.invalidConfig({ ...scope, detail: 'AWS rejected the AssumeRole parameters', issues: [withoutQuotedValues(message)], fix: 'correct the role session name or duration' })
+      : ConnectorError.upstream({ ...scope, detail: `AWS refused the request as invalid (${name}): ${withoutQuotedValues(message).slice(0, 200)}` })
   }
   if (SERVER.has(name) || e.$fault === 'server' || (status !== undefined && status >= 500)) {
     return ConnectorError.transient({ ...scope, detail: `AWS failed to serve the call (${name}${status !== undefined ? `, HTTP ${status}` : ''})` })

@@ -69,6 +69,12 @@ describe('assumeRole', () => {
     expect(() => client()).toThrow('the aws-identity-center session for account 123456789012 was released')
   })
 
+  it('refuses an endpoint variable that would send the ExternalId and credentials in clear text, before any call', async () => {
+    const refused = await assumeRole(spec, deps)(config, defaultRunContext({ env: { AWS_ENDPOINT_URL_STS: 'http://sts.example.com' } }))()
+    expect(refused).toMatchObject(E.left({ reason: 'InvalidConfig', issues: ['AWS_ENDPOINT_URL_STS: expected an https endpoint URL (plain http only to this machine)'] }))
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0)
+  })
+
   it('renews: a second AssumeRole, and clients rebuilt with the new credentials on their next use', async () => {
     const session = await open()
     const client = session.client('identitystore', (c) => new STSClient(c))

@@ -9,15 +9,16 @@
 import { AdaptiveLimiter, AdaptiveRateLimiter, ConnectorError, defaultRetryPolicy, type ErrorScope, type RetryPolicy, type RunContext } from '@connectors/core'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { defaultProvider } from '@aws-sdk/credential-provider-node'
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack, Pluggable, RetryStrategyV2 } from '@smithy/types'
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack, RetryStrategyV2 } from '@smithy/types'
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
+import { attemptMiddleware, endpointOf, unsafeEndpointVariables } from './client-config.js'
 import { defaultRegion, defaultRoleSessionName, parseRoleArn, type ExternalId, type RoleArn } from './codecs.js'
 import { translateAwsError, type Phase } from './errors.js'
 import { BoundedHttpHandler } from './http-handler.js'
 import { permissionPolicy } from './policies.js'
 import type { Partition } from './regions.js'
-import { ConnectorRetryStrategy, operationOf, tagOperation } from './retry-strategy.js'
+import { ConnectorRetryStrategy, operationOf } from './retry-strategy.js'
 
 /** Credentials are refreshed when fewer than this many ms remain (the SDK asks again 5 minutes before expiry). */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000
@@ -116,39 +117,6 @@ export interface AwsSession {
 export type AssumeRole = (config: AssumeRoleConfig, ctx: RunContext) => TE.TaskEither<ConnectorError, AwsSession>
 
 /**
- * Runs around every attempt (first tries and retries alike, inside the SDK's retry loop and around the response's
- * deserialization): waits for the account's paced slot, counts the call, reports successes to the pacer, and tags
- * a failure with its operation so its translation and events name it.
- */
-function attemptMiddleware<I extends object, O extends object>(ctx: RunContext, service: string, rate?: AdaptiveRateLimiter): Pluggable<I, O> {
-  return {
-    applyToStack: (stack) =>
-      stack.add(
-        (next, context) => async (args) => {
-          const operation = `${service}:${((context as { commandName?: string }).commandName ?? 'Unknown').replace(/Command$/, '')}`
-          await rate?.acquire()
-          ctx.emit({ type: 'apiCall', operation })
-          try {
-            const result = await next(args)
-            rate?.succeeded()
-            return result
-          } catch (thrown) {
-            tagOperation(thrown, operation)
-            throw thrown
-          }
-        },
-        { step: 'finalizeRequest', priority: 'low', name: 'connectorsAttempt', override: true },
-      ),
-  }
-}
-
-/** The endpoint override for a service: the config's, else the standard AWS_ENDPOINT_URL_* variables. */
-function endpointOf(config: AssumeRoleConfig, env: RunContext['env'], service: string): { endpoint?: string } {
-  const url = config.endpoints?.[service] ?? env[`AWS_ENDPOINT_URL_${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] ?? env['AWS_ENDPOINT_URL']
-  return url !== undefined && url !== '' ? { endpoint: url } : {}
-}
-
-/**
  * The connector's `auth`: AssumeRole with the ExternalId and the least-privilege session policy, then a session
  * whose credentials refresh before they expire.
  */
@@ -161,6 +129,9 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
     handlers.set(requestTimeoutMs, handler)
     return handler
   }
+  // The platform's base credentials: one provider chain per connector, not per account (each chain resolves them
+  // afresh: an instance-metadata call, a credential process launch).
+  const baseCredentials = deps.baseCredentials ?? defaultProvider()
   // Rendered once per distinct set of permissions, not per account.
   const policies = new Map<string, string>()
   const sessionPolicyOf = (config: AssumeRoleConfig) => {
@@ -173,6 +144,10 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
   return (config, ctx) => async () => {
     const { partition, accountId } = parseRoleArn(config.roleArn)
     const scope = (operation: string): ErrorScope => ({ connector: spec.id, account: accountId, operation })
+    const unsafe = unsafeEndpointVariables(ctx.env)
+    if (unsafe.length > 0) {
+      return E.left(ConnectorError.invalidConfig({ ...scope('sts:AssumeRole'), detail: 'an endpoint override from the environment is not safe to send credentials to', issues: unsafe, fix: 'use https endpoints (plain http only to 127.0.0.1, localhost or [::1]), or unset the variable' }))
+    }
     const region = config.region ?? defaultRegion[partition]
     const policy = deps.retryPolicy ?? defaultRetryPolicy
     const random = deps.random ?? Math.random
@@ -201,7 +176,7 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
     const sts = new STSClient({
       region,
       ...endpointOf(config, ctx.env, 'sts'),
-      credentials: deps.baseCredentials ?? defaultProvider(),
+      credentials: baseCredentials,
       retryStrategy: retryStrategy('sts:AssumeRole', 'assume'),
       requestHandler: handler,
       cacheMiddleware: true,

@@ -6,13 +6,15 @@ import { checkConnector, defaultRunContext, errorMessage, errorToJson, type Chec
 import * as E from 'fp-ts/Either'
 import { createLogger, redactedFields, type LOG_FORMATS, type LOG_LEVELS } from '../logger.js'
 import { planUnits } from '../plan.js'
-import { EXIT, load, readRunConfig, UsageError, type Io } from './io.js'
+import { mapPooled } from '../run/pool.js'
+import { DEFAULT_CONCURRENCY, EXIT, load, readRunConfig, UsageError, type Io } from './io.js'
 
 /** The options of `check`. */
 export interface CheckCommandOptions {
   readonly config: string
   readonly json?: boolean
   readonly account?: ReadonlyArray<string>
+  readonly concurrency?: number
   readonly logLevel: (typeof LOG_LEVELS)[number]
   readonly logFormat: (typeof LOG_FORMATS)[number]
 }
@@ -41,9 +43,8 @@ export async function checkCommand(opts: CheckCommandOptions, io: Io): Promise<n
   const planned = planUnits(config, connectors, opts.account)
   if (E.isLeft(planned)) throw new UsageError(`run config ${opts.config}:\n  ${planned.left.join('\n  ')}`)
   const logger = createLogger(opts.logLevel, opts.logFormat, io.err, redactedFields(connectors))
-  const reports = await Promise.all(
-    planned.right.map(async (u) => ({ unit: u.unit, connector: u.connector.id, report: await checkConnector(u.connector, u.config, defaultRunContext({ logger, env: io.env }))() })),
-  )
+  const concurrency = opts.concurrency ?? config.concurrency ?? DEFAULT_CONCURRENCY
+  const reports = await mapPooled(planned.right, concurrency, async (u) => ({ unit: u.unit, connector: u.connector.id, report: await checkConnector(u.connector, u.config, defaultRunContext({ logger, env: io.env }))() }))
   io.out(opts.json === true || !io.stdoutIsTty ? asJson(reports) : table(reports))
   return reports.every((r) => r.report.ok) ? EXIT.ok : EXIT.notOk
 }

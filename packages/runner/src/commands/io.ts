@@ -26,6 +26,9 @@ export const EXIT = {
   interrupted: 130,
 } as const
 
+/** The default bound on accounts worked on at once (IAM limits are per customer account, so accounts run in parallel). */
+export const DEFAULT_CONCURRENCY = 64
+
 /** The process as the CLI sees it. */
 export interface Io {
   readonly out: (s: string) => void

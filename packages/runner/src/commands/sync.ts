@@ -16,10 +16,7 @@ import { runSync, type SyncOptions } from '../run/run.js'
 import type { PlannedUnit } from '../run/unit.js'
 import type { RunConfig } from '../run-config.js'
 import { StateWorker } from '../state-client.js'
-import { colorOn, EXIT, load, readRunConfig, UsageError, type Io } from './io.js'
-
-/** The default bound on accounts synced at once (IAM limits are per customer account, so accounts run in parallel). */
-export const DEFAULT_CONCURRENCY = 64
+import { colorOn, DEFAULT_CONCURRENCY, EXIT, load, readRunConfig, UsageError, type Io } from './io.js'
 
 /** The options of `sync`. */
 export interface SyncCommandOptions {

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { planUnits } from '../plan.js'
 import { StateWorker, type SyncState } from '../state-client.js'
 import { StateStore } from '../state.js'
-import { readRecords } from '../testing.js'
+import { readRecords, recordsWithoutRun } from '../testing.js'
 import { runSync, type SyncOptions } from './run.js'
 import { openOutputs, type PlannedUnit } from './unit.js'
 
@@ -62,10 +62,6 @@ async function workspace() {
 
 const options = (out: string, state: SyncState, extra: Partial<SyncOptions> = {}): SyncOptions => ({ out, state, concurrency: 4, drop: { threshold: 0.9, accept: false }, logger: silentLogger, env: {}, ...extra })
 
-/** A unit's records without what differs from run to run (the run id and the sync time). */
-async function recordsOf(out: string, unit: string) {
-  return (await readRecords(out)).filter((r) => r.unit === unit).map(({ runId: _r, syncedAt: _s, ...rest }) => rest)
-}
 const usersFileOf = (out: string, unit: string) => readFile(join(out, 'torii', 'example-directory', `${unit}.json`), 'utf8')
 
 const user = (id: string): User => ({ accountId: 'alpha', id, username: id, email: `${id}@example.test`, status: 'active', roles: [], licenses: ['Example seat'], createdAt: '2024-01-01T00:00:00Z' })
@@ -93,7 +89,7 @@ describe('a sync run: every unit sealed in its own envelope', () => {
     expect(bravo?.errors).toEqual([expect.objectContaining({ reason: 'Internal', operation: expect.stringMatching(/^committing .*bravo\.json$/), fix: expect.stringContaining(`free space on the disk that holds ${faulty}`) })])
     expect(bravo).toMatchObject({ usersFile: null, usersFileReason: 'the sync failed', recordsFile: null })
     for (const unit of ['alpha', 'charlie']) {
-      expect(await recordsOf(faulty, unit)).toEqual(await recordsOf(clean, unit))
+      expect(await recordsWithoutRun(faulty, unit)).toEqual(await recordsWithoutRun(clean, unit))
       expect(await usersFileOf(faulty, unit)).toBe(await usersFileOf(clean, unit))
     }
     expect(await readdir(join(faulty, 'torii', 'example-directory'))).toEqual(['alpha.json', 'charlie.json'])
@@ -105,7 +101,7 @@ describe('a sync run: every unit sealed in its own envelope', () => {
     const healed = join(dir, 'healed')
     const third = await runSync(plan(connector), options(healed, state))
     expect(third.report.units.map((u) => [u.unit, u.status, u.counts.deleted])).toEqual([['alpha', 'ok', 0], ['bravo', 'ok', 1], ['charlie', 'ok', 0]])
-    expect((await recordsOf(healed, 'bravo')).filter((r) => r.data['status'] === 'deleted').map((r) => r.data['username'])).toEqual(['user0'])
+    expect((await recordsWithoutRun(healed, 'bravo')).filter((r) => r.data['status'] === 'deleted').map((r) => r.data['username'])).toEqual(['user0'])
     await state.close()
     open.splice(0)
     const store = new StateStore(statePath)

@@ -3,8 +3,7 @@
  * `report.json` is written on every way out — all units done, some crashed, or the run interrupted — and the
  * run's temporaries are removed.
  */
-import { AdaptiveLimiter, type Logger } from '@connectors/core'
-import * as E from 'fp-ts/Either'
+import type { Logger } from '@connectors/core'
 import { randomUUID } from 'node:crypto'
 import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -14,6 +13,7 @@ import type { SyncState } from '../state-client.js'
 import type { DropPolicy } from './drop-guard.js'
 import { SCHEMA_VERSION, type Envelope } from './envelope.js'
 import { STAGING_DIR } from './paths.js'
+import { mapPooled } from './pool.js'
 import { runUnit, type PlannedUnit, type UnitDeps } from './unit.js'
 
 /** Sync options. */
@@ -63,15 +63,9 @@ export async function runSync(units: ReadonlyArray<PlannedUnit>, options: SyncOp
   const runId = options.runId ?? randomUUID()
   const signal = options.signal ?? new AbortController().signal
   await prepareOut(options.out)
-  const pool = new AdaptiveLimiter({ initial: options.concurrency, max: options.concurrency })
   const deps: Omit<UnitDeps, 'emit'> = { runId, out: options.out, state: options.state, drop: options.drop, logger: options.logger, env: options.env, signal, ...(options.openOutputs !== undefined ? { openOutputs: options.openOutputs } : {}) }
   try {
-    const envelopes = await Promise.all(
-      units.map(async (unit) => {
-        const result = await pool.run(async () => E.right(await runLogged(unit, { ...deps, emit: (event) => tell(() => options.onProgress?.(unit.unit, event)) }, options)))()
-        return (result as E.Right<Envelope>).right
-      }),
-    )
+    const envelopes = await mapPooled(units, options.concurrency, (unit) => runLogged(unit, { ...deps, emit: (event) => tell(() => options.onProgress?.(unit.unit, event)) }, options))
     const finishedAt = new Date()
     const used = process.cpuUsage(cpu)
     const report: Report = {

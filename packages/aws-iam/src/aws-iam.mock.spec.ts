@@ -82,7 +82,7 @@ describe('with aws-sdk-client-mock', () => {
   })
 
   it('maps a user without optional fields safely', () => {
-    const user = mapUser({ UserName: 'x', UserId: 'AIDA2', Arn: 'a', Path: '/', CreateDate: new Date(0) }, { accountId: '1', groupsByUserId: new Map(), emailRule: undefined })
+    const user = mapUser({ UserName: 'x', UserId: 'AIDA2', Arn: 'a', Path: '/', CreateDate: new Date(0) }, { accountId: '1', groupsByUserId: new Map(), emailRule: undefined, emailEntries: new Map() })
     expect(user).not.toHaveProperty('email')
     expect(user).not.toHaveProperty('lastUsedAt')
     expect(user).toMatchObject({ status: 'active', externalStatus: 'no-sign-in-recorded', roles: [], licenses: ['AWS IAM'], createdAt: '1970-01-01T00:00:00.000Z' })

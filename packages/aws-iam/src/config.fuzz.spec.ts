@@ -17,7 +17,7 @@ const nearlyRight = fc.record(
     region: field(fc.constantFrom('us-east-1', 'cn-north-1', 'us-gov-west-1', 'mars-1')),
     roleSessionName: field(fc.string({ maxLength: 70 })),
     sessionDurationSeconds: field(fc.integer({ min: 0, max: 50_000 })),
-    email: field(fc.record({ template: field(fc.constant('{username}@x.example')), map: field(fc.dictionary(fc.string(), fc.string())), usernameIsEmail: field(fc.boolean()) }, { requiredKeys: [] })),
+    email: field(fc.record({ template: field(fc.constant('{username}@x.example')), map: field(fc.dictionary(fc.string(), fc.string())), mapFile: field(fc.constant("emails.csv")) }, { requiredKeys: [] })),
     endpoints: field(fc.record({ sts: field(fc.webUrl()), iam: field(fc.webUrl()) }, { requiredKeys: [] })),
     requestTimeoutMs: field(fc.integer()),
   },

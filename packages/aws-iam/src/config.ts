@@ -12,22 +12,26 @@ export const EmailAddress = patternString('EmailAddress', {
   expected: 'an email address like jane@example.com',
 })
 
-/** How a user's email is derived: IAM users have none, the platform requires one. */
+/**
+ * How a user's email is derived: IAM users have none, the platform requires one. Tried in order: the username when
+ * it is an address (always), the explicit `map` and `mapFile` entries (an explicit entry wins over any pattern), then
+ * the `template`. Users no rule places are reported by name, never dropped silently.
+ */
 export const EmailRule = strictObject(
   'EmailRule',
   {},
   {
-    /** Use the username when it is an email address (default true). */
-    usernameIsEmail: t.boolean,
-    /** A template such as `{username}@example.com`, used when the username is not an address. */
+    /** Explicit username → email entries. */
+    map: t.record(t.string, EmailAddress),
+    /** A CSV (`username,email` lines) or JSON (`{ "username": "email" }`) file of entries, relative to the run config. */
+    mapFile: annotate(t.string, { description: 'A CSV (username,email per line; a header line is allowed) or JSON ({"username": "email"}) file of explicit entries, relative to the run config.' }),
+    /** A template such as `{username}@example.com`, for every user the other rules do not place. */
     template: patternString('EmailTemplate', {
       pattern: /^[^\s@]*\{username\}[^\s@]*@[^\s@]+\.[^\s@]+$/,
       expected: 'a template containing {username}, like {username}@example.com',
     }),
-    /** Explicit username → email entries; they win over the other rules. */
-    map: t.record(t.string, EmailAddress),
   },
-  { description: 'Rules in order: map, then the username when it is an address, then template. Users matching none are reported as unmatched.' },
+  { description: 'Rules in order: the username when it is an address, then map and mapFile entries, then the template. Users matching none are reported as unmatched.' },
 )
 /** How a user's email is derived. */
 export type EmailRule = t.TypeOf<typeof EmailRule>

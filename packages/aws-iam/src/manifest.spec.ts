@@ -33,13 +33,13 @@ const ruleOf = (input: unknown): EmailRule => {
 }
 
 describe('emailFor', () => {
-  it('prefers the map, then an address-shaped username, then the template', () => {
-    const rule = ruleOf({ template: '{username}@acme.example', map: { ops: 'ops-team@acme.example' } })
+  it('keeps an address-shaped username, then takes explicit entries, then the template', () => {
+    const rule = ruleOf({ template: '{username}@acme.example', map: { ops: 'ops-team@acme.example', 'ann@acme.com': 'other@acme.example' } })
+    expect(emailFor('ann@acme.com', rule)).toBe('ann@acme.com')
     expect(emailFor('ops', rule)).toBe('ops-team@acme.example')
-    expect(emailFor('jane@corp.example', rule)).toBe('jane@corp.example')
     expect(emailFor('bob', rule)).toBe('bob@acme.example')
+    expect(emailFor('bob', rule, new Map([['bob', 'robert@acme.example']]))).toBe('robert@acme.example')
     expect(emailFor('bob', undefined)).toBeUndefined()
-    expect(emailFor('jane@corp.example', ruleOf({ usernameIsEmail: false }))).toBeUndefined()
     expect(emailFor('a b', ruleOf({ template: '{username}@acme.example' }))).toBeUndefined()
   })
 })

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import * as E from 'fp-ts/Either'
 import { afterEach, describe, expect, it } from 'vitest'
 import { allBytes, cli, EXTERNAL_ID, linesOf, organization, sandboxOf, stopSandboxes, writeRunConfig } from './cli.e2e-harness.js'
-import { ToriiUsersFile } from './outputs.js'
+import { ToriiUsersFile } from './platform/torii.js'
 import { StateStore } from './state.js'
 
 afterEach(stopSandboxes)
@@ -67,7 +67,8 @@ describe('connectors sync (the CLI, as a process, against the sandbox)', () => {
     const torii0 = JSON.parse(await readFile(join(dir, 'out', 'torii', 'aws-iam', 'acct-0.json'), 'utf8')) as ToriiUsersFile
     expect(torii0.users.find((u) => u.email === `${gone0}@e2e.example`)?.status).toBe('deleted')
     expect(torii0.users).toHaveLength(a0.users.length + 1)
-    expect(torii0.licenses[0]?.users.filter((h) => h.licenseStatus === 'inactive')).toEqual([{ email: `${gone0}@e2e.example`, licenseStatus: 'inactive' }])
+    expect(torii0.licenses[0]?.users.filter((h) => h.licenseStatus !== 'active')).toEqual([{ email: `${gone0}@e2e.example`, licenseStatus: 'deleted' }])
+    expect(torii0.users.find((u) => u.email === `${gone0}@e2e.example`)?.roles).toEqual([])
 
     // Most of account 2 vanishes: held back, then applied on request.
     const third: Seed = JSON.parse(JSON.stringify(second)) as Seed

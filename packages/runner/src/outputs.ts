@@ -1,11 +1,10 @@
 /**
  * Output files: written to a temporary name and renamed into place, so a crash never leaves a half-written file
- * under a real name. The platform's custom-integration users file has its own codec.
+ * under a real name.
  */
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import * as t from 'io-ts'
 
 /** The temporary name of `path` while this process writes it; a run removes those of dead runs before it starts. */
 const temporaryOf = (path: string) => `${path}.tmp-${process.pid}`
@@ -79,25 +78,3 @@ export class AtomicStream {
     await rm(this.temp, { force: true })
   }
 }
-
-/** One user in the platform's custom-integration users file. */
-export const ToriiUser = t.intersection([
-  t.type({
-    id: t.string,
-    email: t.string,
-    status: t.keyof({ active: null, deleted: null }),
-    externalStatus: t.string,
-  }),
-  // roles: absent when they are unknown (never claimed empty).
-  t.partial({ roles: t.array(t.string), firstName: t.string, lastName: t.string, lastUsedDate: t.string }),
-])
-/** One user in the users file. */
-export type ToriiUser = t.TypeOf<typeof ToriiUser>
-
-/** The platform's custom-integration users file: users, and licenses with their holders. */
-export const ToriiUsersFile = t.type({
-  users: t.array(ToriiUser),
-  licenses: t.array(t.type({ name: t.string, users: t.array(t.type({ email: t.string, licenseStatus: t.keyof({ active: null, inactive: null }) })) })),
-})
-/** The users file. */
-export type ToriiUsersFile = t.TypeOf<typeof ToriiUsersFile>

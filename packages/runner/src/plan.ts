@@ -18,13 +18,13 @@ export function fileNameOf(unit: string): string {
  * Plans the units of `config`, whose connectors (one per `config.connectors` entry, in order) are loaded. `only`,
  * when given, keeps the accounts so named. Left: every problem, one line each, naming the entries.
  */
-export function planUnits(config: RunConfig, connectors: ReadonlyArray<AnyConnector>, only?: ReadonlyArray<string>): E.Either<ReadonlyArray<string>, ReadonlyArray<PlannedUnit>> {
-  const { problems, units } = plan(config, connectors, only)
+export function planUnits(config: RunConfig, connectors: ReadonlyArray<AnyConnector>, only?: ReadonlyArray<string>, baseDir?: string): E.Either<ReadonlyArray<string>, ReadonlyArray<PlannedUnit>> {
+  const { problems, units } = plan(config, connectors, only, baseDir)
   return problems.length > 0 ? E.left(problems) : E.right(units)
 }
 
 /** Every unit of the config, and every problem that makes the run ambiguous. */
-export function plan(config: RunConfig, connectors: ReadonlyArray<AnyConnector>, only?: ReadonlyArray<string>): { readonly problems: ReadonlyArray<string>; readonly units: ReadonlyArray<PlannedUnit> } {
+export function plan(config: RunConfig, connectors: ReadonlyArray<AnyConnector>, only?: ReadonlyArray<string>, baseDir?: string): { readonly problems: ReadonlyArray<string>; readonly units: ReadonlyArray<PlannedUnit> } {
   const problems: string[] = []
   const byName = new Map<string, string>()
   const byFile = new Map<string, string>()
@@ -50,7 +50,7 @@ export function plan(config: RunConfig, connectors: ReadonlyArray<AnyConnector>,
         if (same !== undefined) problems.push(`${named}: addresses ${connector.id} account ${accountId.right}, as ${same} does; list each account once`)
         byAccount.set(key, named)
       }
-      units.push({ unit: account.name, fileName, connector, config: account.config, account: accountId })
+      units.push({ unit: account.name, fileName, connector, config: account.config, account: accountId, exclude: account.exclude ?? [], ...(baseDir !== undefined ? { baseDir } : {}) })
     }
   }
   const names = [...byName.keys()]

@@ -14,7 +14,11 @@ const Positive = annotate(t.refinement(t.number, (n) => Number.isInteger(n) && n
 const Share = annotate(t.refinement(t.number, (n) => n >= 0 && n <= 1, 'Share'), { expected: 'a share from 0 to 1, like 0.3' })
 
 /** One account of a connector: its name in this run, and the connector's own config (which the connector decodes). */
-export const AccountEntry = strictObject('AccountEntry', { name: t.string, config: t.unknown })
+export const AccountEntry = strictObject(
+  'AccountEntry',
+  { name: t.string, config: t.unknown },
+  { exclude: annotate(t.array(t.string), { description: 'Username patterns (`*` and `?` wildcards, any case) kept out of the platform users file, e.g. service users: ["svc-*", "ci-*"]. They are counted as excluded.' }) },
+)
 
 /** The run config. Strict at every level: an unknown key is an error naming the closest known one. */
 export const RunConfig = strictObject(
@@ -24,6 +28,10 @@ export const RunConfig = strictObject(
     out: annotate(t.string, { description: 'The output folder, relative to this file (default ./out beside the working directory).' }),
     state: annotate(t.string, { description: 'The state database, relative to this file (default .connectors/state.db).' }),
     concurrency: Positive,
+    retentionDays: annotate(t.refinement(t.number, (n) => Number.isInteger(n) && n >= 1 && n <= 3650, 'RetentionDays'), {
+      expected: 'a whole number of days from 1 to 3650',
+      description: 'How long a deleted user stays in every users file, as deleted (default 90 days): a file that never reached the platform loses no deletion.',
+    }),
     dropThreshold: annotate(Share, { description: 'A complete sync dropping more than this share of an account\'s users is held back (default 0.3).' }),
   },
   { description: 'A connectors run: which connectors, their accounts, outputs and limits.' },
@@ -60,8 +68,11 @@ export async function loadRunConfig(file: string, env: Readonly<Record<string, s
   } catch (e) {
     return E.left(`cannot read run config ${file}: ${(e as Error).message}`)
   }
-  return E.map((config: RunConfig) => resolvePaths(config, fromStdin ? cwd : dirname(resolve(cwd, file))))(parseRunConfig(text, fromStdin ? '(stdin)' : file, env))
+  return E.map((config: RunConfig) => resolvePaths(config, configDir(file, cwd)))(parseRunConfig(text, fromStdin ? '(stdin)' : file, env))
 }
+
+/** The folder a run config's relative paths are read from: its own, or the working directory for standard input. */
+export const configDir = (file: string, cwd: string) => (file === '-' ? cwd : dirname(resolve(cwd, file)))
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []

@@ -3,7 +3,7 @@
  * comparison, the swap) runs on a thread of its own, beside the fetching and mapping on the main thread.
  */
 import { Worker } from 'node:worker_threads'
-import type { HistoryEntry, RememberedUser, Staging } from './state.js'
+import type { DepartedUser, Departure, HistoryEntry, RememberedUser, Staging } from './state.js'
 
 /** What a sync needs of the state store. */
 export interface SyncState {
@@ -14,7 +14,8 @@ export interface SyncState {
   stage(staging: Staging, users: ReadonlyArray<RememberedUser>): Promise<void>
   compare(staging: Staging, account: string): Promise<{ readonly previous: number; readonly vanished: number }>
   vanishedPage(staging: Staging, account: string, after: number, limit: number): Promise<{ readonly users: ReadonlyArray<RememberedUser>; readonly last: number }>
-  commitStaging(staging: Staging, account: string, history?: HistoryEntry): Promise<void>
+  retainedPage(staging: Staging, account: string, since: string, after: number, limit: number): Promise<{ readonly users: ReadonlyArray<DepartedUser>; readonly last: number }>
+  commitStaging(staging: Staging, account: string, history?: HistoryEntry, departure?: Departure): Promise<void>
   discardStaging(staging: Staging, history?: HistoryEntry): Promise<void>
   record(entry: HistoryEntry): Promise<void>
   close(): Promise<void>
@@ -112,9 +113,14 @@ export class StateWorker implements SyncState {
     return (await this.call('vanishedPage', staging, account, after, limit)) as { users: RememberedUser[]; last: number }
   }
 
-  async commitStaging(staging: Staging, account: string, history?: HistoryEntry): Promise<void> {
+  async retainedPage(staging: Staging, account: string, since: string, after: number, limit: number): Promise<{ readonly users: ReadonlyArray<DepartedUser>; readonly last: number }> {
     await this.written(staging)
-    await this.call('commitStaging', staging, account, history)
+    return (await this.call('retainedPage', staging, account, since, after, limit)) as { users: DepartedUser[]; last: number }
+  }
+
+  async commitStaging(staging: Staging, account: string, history?: HistoryEntry, departure?: Departure): Promise<void> {
+    await this.written(staging)
+    await this.call('commitStaging', staging, account, history, departure)
   }
 
   async discardStaging(staging: Staging, history?: HistoryEntry): Promise<void> {

@@ -17,6 +17,7 @@ const methods = {
   },
   compare: store.compare.bind(store),
   vanishedPage: store.vanishedPage.bind(store),
+  retainedPage: store.retainedPage.bind(store),
   commitStaging: store.commitStaging.bind(store),
   discardStaging: store.discardStaging.bind(store),
   record: store.record.bind(store),

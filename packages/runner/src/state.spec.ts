@@ -85,3 +85,29 @@ describe('the state store', () => {
     again.close()
   })
 })
+
+describe('the departed users', () => {
+  const since = (iso: string) => iso
+  it('remembers who left a complete sync, restates them until the retention window ends, and forgets those who come back', () => {
+    const state = new StateStore(':memory:')
+    const first = state.beginStaging('c', 'a')
+    state.stage(first, users('u1', 'u2', 'u3'))
+    state.commitStaging(first, '1', undefined, { at: '2026-01-01T00:00:00.000Z', retainSince: since('2025-10-01T00:00:00.000Z') })
+    const second = state.beginStaging('c', 'a')
+    state.stage(second, users('u1'))
+    state.commitStaging(second, '1', undefined, { at: '2026-01-02T00:00:00.000Z', retainSince: since('2025-10-02T00:00:00.000Z') })
+    // u2 and u3 departed on Jan 2; a later sync still states them while they are within the window.
+    const third = state.beginStaging('c', 'a')
+    state.stage(third, users('u1', 'u3'))
+    expect(state.retainedPage(third, '1', '2025-12-01T00:00:00.000Z', 0, 10).users.map((u) => [u.id, u.deletedAt])).toEqual([['u2', '2026-01-02T00:00:00.000Z']])
+    expect(state.retainedPage(third, '1', '2026-02-01T00:00:00.000Z', 0, 10).users).toEqual([])
+    // u3 came back: it is forgotten as departed; once the window passes, u2 is forgotten too.
+    state.commitStaging(third, '1', undefined, { at: '2026-01-03T00:00:00.000Z', retainSince: since('2025-10-03T00:00:00.000Z') })
+    const fourth = state.beginStaging('c', 'a')
+    state.stage(fourth, users('u1', 'u3'))
+    expect(state.retainedPage(fourth, '1', '2025-01-01T00:00:00.000Z', 0, 10).users.map((u) => u.id)).toEqual(['u2'])
+    state.commitStaging(fourth, '1', undefined, { at: '2026-04-10T00:00:00.000Z', retainSince: since('2026-01-10T00:00:00.000Z') })
+    expect(state.retainedPage(state.beginStaging('c', 'a'), '1', '2025-01-01T00:00:00.000Z', 0, 10).users).toEqual([])
+    state.close()
+  })
+})

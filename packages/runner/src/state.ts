@@ -24,6 +24,17 @@ export interface HistoryEntry {
   readonly heldBack: boolean
 }
 
+/** A user gone from an account, remembered for the retention window. */
+export interface DepartedUser extends RememberedUser {
+  readonly deletedAt: string
+}
+
+/** When this sync's departures happened, and the oldest departure still retained. */
+export interface Departure {
+  readonly at: string
+  readonly retainSince: string
+}
+
 /** A unit's staging table, from {@link StateStore.beginStaging}. */
 export interface Staging {
   readonly connector: string
@@ -56,6 +67,9 @@ export class StateStore {
         connector TEXT NOT NULL, account TEXT NOT NULL, tbl TEXT NOT NULL, PRIMARY KEY (connector, account));
       CREATE TABLE IF NOT EXISTS stagings (
         id INTEGER PRIMARY KEY AUTOINCREMENT, connector TEXT NOT NULL, unit TEXT NOT NULL, UNIQUE (connector, unit));
+      CREATE TABLE IF NOT EXISTS departed (
+        connector TEXT NOT NULL, account TEXT NOT NULL, user_id TEXT NOT NULL, record TEXT NOT NULL,
+        deleted_at TEXT NOT NULL, PRIMARY KEY (connector, account, user_id));
       CREATE TABLE IF NOT EXISTS history (
         id INTEGER PRIMARY KEY AUTOINCREMENT, connector TEXT NOT NULL, account TEXT NOT NULL, status TEXT NOT NULL,
         started_at TEXT NOT NULL, finished_at TEXT NOT NULL, users INTEGER NOT NULL, deleted INTEGER NOT NULL,
@@ -131,12 +145,40 @@ export class StateStore {
   }
 
   /**
-   * Makes the staging the account's snapshot (after a complete sync) and drops the one it replaces; records the
-   * sync's history row in the same transaction.
+   * One page of the account's departed users still within the retention window (deleted at or after `since`) that
+   * the staging does not list again, after row `after`; a page shorter than `limit` is the last. Every users file
+   * restates them, so a file that never reached the platform loses no deletion.
    */
-  commitStaging(staging: Staging, account: string, history?: HistoryEntry): void {
+  retainedPage(staging: Staging, account: string, since: string, after: number, limit: number): { readonly users: DepartedUser[]; readonly last: number } {
+    this.indexStaging(staging)
+    const rows = this.db
+      .prepare(`SELECT d.rowid AS r, d.user_id AS id, d.record AS record, d.deleted_at AS deletedAt FROM departed d WHERE d.connector = ? AND d.account = ? AND d.deleted_at >= ? AND d.rowid > ? AND NOT EXISTS (SELECT 1 FROM ${staging.table} t WHERE t.user_id = d.user_id) ORDER BY d.rowid LIMIT ?`)
+      .all(staging.connector, account, since, after, limit) as Array<DepartedUser & { r: number }>
+    return { users: rows.map(({ id, record, deletedAt }) => ({ id, record, deletedAt })), last: rows.length === 0 ? after : (rows[rows.length - 1] as { r: number }).r }
+  }
+
+  /** Moves the users of `snapshot` the staging lacks into the departed list; forgets those back, and those past `retainSince`. */
+  private recordDepartures(staging: Staging, account: string, snapshot: string | undefined, departure: Departure): void {
+    if (snapshot !== undefined) {
+      this.db
+        .prepare(`INSERT OR REPLACE INTO departed (connector, account, user_id, record, deleted_at) SELECT ?, ?, s.user_id, s.record, ? FROM ${snapshot} s WHERE NOT EXISTS (SELECT 1 FROM ${staging.table} t WHERE t.user_id = s.user_id)`)
+        .run(staging.connector, account, departure.at)
+    }
+    this.db.prepare(`DELETE FROM departed WHERE connector = ? AND account = ? AND (deleted_at < ? OR user_id IN (SELECT user_id FROM ${staging.table}))`).run(staging.connector, account, departure.retainSince)
+  }
+
+  /**
+   * Makes the staging the account's snapshot (after a complete sync) and drops the one it replaces; with a
+   * `departure`, the users it no longer lists join the departed list. The sync's history row is recorded in the
+   * same transaction.
+   */
+  commitStaging(staging: Staging, account: string, history?: HistoryEntry, departure?: Departure): void {
     this.db.transaction(() => {
       const previous = this.snapshotTable(staging.connector, account)
+      if (departure !== undefined) {
+        this.indexStaging(staging)
+        this.recordDepartures(staging, account, previous, departure)
+      }
       this.db.prepare('INSERT INTO snapshots (connector, account, tbl) VALUES (?, ?, ?) ON CONFLICT (connector, account) DO UPDATE SET tbl = excluded.tbl').run(staging.connector, account, staging.table)
       this.db.prepare('DELETE FROM stagings WHERE connector = ? AND unit = ?').run(staging.connector, staging.unit)
       if (previous !== undefined) this.db.exec(`DROP TABLE ${previous}`)

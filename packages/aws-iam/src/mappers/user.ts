@@ -3,7 +3,7 @@ import type { User as IamUser } from '@aws-sdk/client-iam'
 import type { User } from '@connectors/core'
 import type { EmailRule } from '../config.js'
 import { AWS_IAM_LICENSE } from '../manifest.js'
-import { emailFor } from './email.js'
+import { emailFor, type EmailEntries } from './email.js'
 
 /** A canonical user with the IAM fields the connector adds. */
 export type AwsIamUser = User & { readonly arn: string; readonly path: string }
@@ -14,12 +14,14 @@ export interface UserMappingContext {
   /** Group names by user id, from the memberships; undefined when they could not be listed (roles unknown). */
   readonly groupsByUserId: ReadonlyMap<string, ReadonlyArray<string>> | undefined
   readonly emailRule: EmailRule | undefined
+  /** The explicit entries (the rule's map and map file). */
+  readonly emailEntries: EmailEntries
 }
 
 /** Maps one ListUsers entry. Every listed user is `active`; deletion is decided by the runner from complete syncs. */
 export function mapUser(u: IamUser, ctx: UserMappingContext): AwsIamUser {
   const username = u.UserName ?? ''
-  const email = emailFor(username, ctx.emailRule)
+  const email = emailFor(username, ctx.emailRule, ctx.emailEntries)
   return {
     accountId: ctx.accountId,
     id: u.UserId ?? '',

@@ -6,6 +6,7 @@ import { checkConnector, defaultRunContext, errorMessage, errorToJson, type Chec
 import * as E from 'fp-ts/Either'
 import { createLogger, redactedFields, type LOG_FORMATS, type LOG_LEVELS } from '../logger.js'
 import { planUnits } from '../plan.js'
+import { configDir } from '../run-config.js'
 import { mapPooled } from '../run/pool.js'
 import { DEFAULT_CONCURRENCY, EXIT, load, readRunConfig, UsageError, type Io } from './io.js'
 
@@ -40,11 +41,11 @@ const asJson = (reports: ReadonlyArray<UnitReport>) =>
 export async function checkCommand(opts: CheckCommandOptions, io: Io): Promise<number> {
   const config = await readRunConfig(opts.config, io)
   const connectors = await load(config.connectors.map((c) => c.connector), io.cwd)
-  const planned = planUnits(config, connectors, opts.account)
+  const planned = planUnits(config, connectors, opts.account, configDir(opts.config, io.cwd))
   if (E.isLeft(planned)) throw new UsageError(`run config ${opts.config}:\n  ${planned.left.join('\n  ')}`)
   const logger = createLogger(opts.logLevel, opts.logFormat, io.err, redactedFields(connectors))
   const concurrency = opts.concurrency ?? config.concurrency ?? DEFAULT_CONCURRENCY
-  const reports = await mapPooled(planned.right, concurrency, async (u) => ({ unit: u.unit, connector: u.connector.id, report: await checkConnector(u.connector, u.config, defaultRunContext({ logger, env: io.env }))() }))
+  const reports = await mapPooled(planned.right, concurrency, async (u) => ({ unit: u.unit, connector: u.connector.id, report: await checkConnector(u.connector, u.config, defaultRunContext({ logger, env: io.env, ...(u.baseDir !== undefined ? { baseDir: u.baseDir } : {}) }))() }))
   io.out(opts.json === true || !io.stdoutIsTty ? asJson(reports) : table(reports))
   return reports.every((r) => r.report.ok) ? EXIT.ok : EXIT.notOk
 }

@@ -14,7 +14,7 @@ import { recap } from '../recap.js'
 import { DEFAULT_DROP_THRESHOLD } from '../run/drop-guard.js'
 import { runSync, type SyncOptions } from '../run/run.js'
 import type { PlannedUnit } from '../run/unit.js'
-import type { RunConfig } from '../run-config.js'
+import { configDir, type RunConfig } from '../run-config.js'
 import { StateWorker } from '../state-client.js'
 import { colorOn, DEFAULT_CONCURRENCY, EXIT, load, readRunConfig, UsageError, type Io } from './io.js'
 
@@ -47,7 +47,7 @@ const lock = (file: string, what: string, runId: string) =>
 
 /** The units of the run, or a usage error naming every problem. */
 async function plannedUnits(config: RunConfig, opts: SyncCommandOptions, io: Io): Promise<ReadonlyArray<PlannedUnit>> {
-  const planned = planUnits(config, await load(config.connectors.map((c) => c.connector), io.cwd), opts.account)
+  const planned = planUnits(config, await load(config.connectors.map((c) => c.connector), io.cwd), opts.account, configDir(opts.config, io.cwd))
   if (E.isLeft(planned)) throw new UsageError(`run config ${opts.config}:\n  ${planned.left.join('\n  ')}`)
   return planned.right
 }
@@ -69,7 +69,7 @@ export async function syncCommand(opts: SyncCommandOptions, io: Io): Promise<num
       throw new UsageError(error.message)
     })
     try {
-      return await execute(units, { out, state, runId, concurrency: opts.concurrency ?? config.concurrency ?? DEFAULT_CONCURRENCY, drop: { threshold: config.dropThreshold ?? DEFAULT_DROP_THRESHOLD, accept: opts.acceptDrop === true } }, opts, io)
+      return await execute(units, { out, state, runId, concurrency: opts.concurrency ?? config.concurrency ?? DEFAULT_CONCURRENCY, drop: { threshold: config.dropThreshold ?? DEFAULT_DROP_THRESHOLD, accept: opts.acceptDrop === true }, ...(config.retentionDays !== undefined ? { retentionDays: config.retentionDays } : {}) }, opts, io)
     } finally {
       await state.close()
     }
@@ -79,7 +79,7 @@ export async function syncCommand(opts: SyncCommandOptions, io: Io): Promise<num
 }
 
 /** Runs the units with progress, logs and the interrupt wired to the process; prints the recap. */
-async function execute(units: ReadonlyArray<PlannedUnit>, run: Pick<SyncOptions, 'out' | 'state' | 'runId' | 'concurrency' | 'drop'>, opts: SyncCommandOptions, io: Io): Promise<number> {
+async function execute(units: ReadonlyArray<PlannedUnit>, run: Pick<SyncOptions, 'out' | 'state' | 'runId' | 'concurrency' | 'drop' | 'retentionDays'>, opts: SyncCommandOptions, io: Io): Promise<number> {
   const live = io.stderr.isTTY === true && io.env['TERM'] !== 'dumb'
   const progress = createProgress({
     units: units.map((u) => ({ unit: u.unit, connector: u.connector.id })),

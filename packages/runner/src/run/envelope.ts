@@ -21,7 +21,10 @@ export interface UnitCounts {
   readonly groups: number
   readonly memberships: number
   readonly deleted: number
+  /** Users the platform users file left out for want of an email (listed in `unmatchedEmail`). */
   readonly unmatchedEmail: number
+  /** Users the account's exclude patterns kept out of the platform users file. */
+  readonly excluded: number
 }
 
 /** The drop guard's finding on a complete sync that lost more users than the threshold allows. */
@@ -56,7 +59,7 @@ export interface Envelope {
   /** The platform users file, or null when none was written (with the reason in `usersFileReason`). */
   readonly usersFile: string | null
   readonly usersFileReason?: string
-  /** Users without an email (reported, never dropped silently); at most 20 listed. */
+  /** The usernames without an email (reported, never dropped silently). */
   readonly unmatchedEmail?: ReadonlyArray<string>
   readonly dropGuard?: DropFinding
 }

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { planUnits } from '../plan.js'
 import { StateWorker, type SyncState } from '../state-client.js'
 import { StateStore } from '../state.js'
+import { ToriiUsersFile } from '../platform/torii.js'
 import { readRecords, recordsWithoutRun } from '../testing.js'
 import { runSync, type SyncOptions } from './run.js'
 import { openOutputs, type PlannedUnit } from './unit.js'
@@ -41,8 +42,8 @@ function withEmails(connector: AnyConnector, onPage: (tenant: string, page: numb
 }
 
 const TENANTS = ['alpha', 'bravo', 'charlie'] as const
-function plan(connector: AnyConnector, tenants: ReadonlyArray<string> = TENANTS): ReadonlyArray<PlannedUnit> {
-  const planned = planUnits({ connectors: [{ connector: 'example', accounts: tenants.map((tenant) => ({ name: tenant, config: { tenant, token: TOKEN } })) }] }, [connector])
+function plan(connector: AnyConnector, tenants: ReadonlyArray<string> = TENANTS, exclude?: ReadonlyArray<string>): ReadonlyArray<PlannedUnit> {
+  const planned = planUnits({ connectors: [{ connector: 'example', accounts: tenants.map((tenant) => ({ name: tenant, config: { tenant, token: TOKEN }, ...(exclude !== undefined ? { exclude: [...exclude] } : {}) })) }] }, [connector])
   if (E.isLeft(planned)) throw new Error(planned.left.join('\n'))
   return planned.right
 }
@@ -223,5 +224,40 @@ describe('a sync run: every unit sealed in its own envelope', () => {
     } finally {
       process.off('warning', record)
     }
+  })
+
+  it('restates a deleted user in every users file for the retention window: losing one file loses no deletion', async () => {
+    const connector = withEmails(exampleConnector(directory))
+    const { dir, state } = await workspace()
+    await runSync(plan(connector, ['bravo']), options(join(dir, 'first'), state))
+    directories.set('bravo', bravoMinusOneUser)
+    const second = await runSync(plan(connector, ['bravo']), options(join(dir, 'second'), state))
+    expect(second.report.units[0]?.counts.deleted).toBe(1)
+    const deletedIn = async (out: string) => {
+      const file = JSON.parse(await usersFileOf(out, 'bravo')) as ToriiUsersFile
+      return { users: file.users.filter((u) => u.status === 'deleted'), holders: file.licenses.flatMap((l) => l.users.filter((h) => h.licenseStatus !== 'active')) }
+    }
+    const expected = { users: [{ id: 'u0', email: 'user0@example.test', status: 'deleted', externalStatus: 'deleted', roles: [] }], holders: [{ email: 'user0@example.test', licenseStatus: 'deleted' }] }
+    expect(await deletedIn(join(dir, 'second'))).toEqual(expected)
+    // The second file never reached the platform; the third, of unchanged data, still deletes the user.
+    const third = await runSync(plan(connector, ['bravo']), options(join(dir, 'third'), state))
+    expect(third.report.units[0]).toMatchObject({ status: 'ok', counts: { deleted: 0 } })
+    expect(await deletedIn(join(dir, 'third'))).toEqual(expected)
+    expect((await recordsWithoutRun(join(dir, 'third'), 'bravo')).filter((r) => r.data['status'] === 'deleted')).toEqual([])
+  })
+
+  it('keeps excluded users out of the users file, lists the ones without an email, and never writes a file that places nobody', async () => {
+    const { dir, state } = await workspace()
+    const someWithout = withEmails(exampleConnector(directory))
+    const users = someWithout.fetchers.users
+    const connector = defineConnector({ ...someWithout, fetchers: { ...someWithout.fetchers, users: { ...users, fetch: (s, i, c, config) => mapStream(users!.fetch(s, i, c, config), (page) => page.map((u: User) => (u.username === 'user3' ? { ...u, email: undefined } : u)).map((u) => JSON.parse(JSON.stringify(u)) as User)) } } })
+    const { report } = await runSync(plan(connector, ['alpha'], ['user1', 'USER2*']), options(join(dir, 'out'), state))
+    expect(report.units[0]).toMatchObject({ status: 'ok', counts: { users: 10, excluded: 2, unmatchedEmail: 1 }, unmatchedEmail: ['user3'] })
+    const file = JSON.parse(await usersFileOf(join(dir, 'out'), 'alpha')) as ToriiUsersFile
+    expect(file.users.map((u) => u.id)).toEqual(['u0', 'u4', 'u5', 'u6', 'u7', 'u8', 'u9'])
+    // Nobody has an email: no users file, the account is not ok and says which rule to add; its state does not move.
+    const nobody = await runSync(plan(exampleConnector(directory), ['bravo']), options(join(dir, 'none'), state))
+    expect(nobody.report.units[0]).toMatchObject({ status: 'partial', usersFile: null, usersFileReason: 'no users file written: none of its 10 users could be placed: 10 without an email, 0 excluded', counts: { unmatchedEmail: 10 } })
+    expect(nobody.report.units[0]?.errors).toEqual([expect.objectContaining({ reason: 'InvalidConfig', detail: 'no users file written: none of its 10 users could be placed: 10 without an email, 0 excluded', fix: expect.stringContaining('add an email rule') })])
   })
 })

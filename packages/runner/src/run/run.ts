@@ -16,12 +16,17 @@ import { STAGING_DIR } from './paths.js'
 import { mapPooled } from './pool.js'
 import { runUnit, type PlannedUnit, type UnitDeps } from './unit.js'
 
+/** How long a deleted user stays in every users file unless the run config says otherwise. */
+export const DEFAULT_RETENTION_DAYS = 90
+
 /** Sync options. */
 export interface SyncOptions {
   readonly out: string
   readonly state: SyncState
   readonly concurrency: number
   readonly drop: DropPolicy
+  /** How long a deleted user stays in every users file, in days (default 90). */
+  readonly retentionDays?: number
   readonly logger: Logger
   readonly env: Readonly<Record<string, string | undefined>>
   /** Aborting it interrupts the run: running units stop and apply nothing, waiting ones never start. */
@@ -63,7 +68,7 @@ export async function runSync(units: ReadonlyArray<PlannedUnit>, options: SyncOp
   const runId = options.runId ?? randomUUID()
   const signal = options.signal ?? new AbortController().signal
   await prepareOut(options.out)
-  const deps: Omit<UnitDeps, 'emit'> = { runId, out: options.out, state: options.state, drop: options.drop, logger: options.logger, env: options.env, signal, ...(options.openOutputs !== undefined ? { openOutputs: options.openOutputs } : {}) }
+  const deps: Omit<UnitDeps, 'emit'> = { runId, out: options.out, state: options.state, drop: options.drop, retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS, logger: options.logger, env: options.env, signal, ...(options.openOutputs !== undefined ? { openOutputs: options.openOutputs } : {}) }
   try {
     const envelopes = await mapPooled(units, options.concurrency, (unit) => runLogged(unit, { ...deps, emit: (event) => tell(() => options.onProgress?.(unit.unit, event)) }, options))
     const finishedAt = new Date()

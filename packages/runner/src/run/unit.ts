@@ -4,7 +4,7 @@
  * never moves on unless every output of the unit committed. Whatever throws inside a unit is caught here, once,
  * and becomes the unit's envelope; nothing of it reaches another unit.
  */
-import { defaultRunContext, errorToJson, syncAccount, type AnyConnector, type Batch, type ConnectorError, type Logger, type SyncEvent, type SyncOutcome } from '@connectors/core'
+import { ConnectorError, defaultRunContext, errorToJson, syncAccount, type AnyConnector, type Batch, type Logger, type SyncEvent, type SyncOutcome } from '@connectors/core'
 import * as E from 'fp-ts/Either'
 import type { SyncState } from '../state-client.js'
 import { heldDrop, type DropPolicy } from './drop-guard.js'
@@ -12,7 +12,7 @@ import type { DropFinding, Envelope, UnitCounts, UnitStatus } from './envelope.j
 import { openRecordsSink } from './sinks/records.js'
 import { abortAll, prepare, type OutputSink, type SinkBatch } from './sinks/sink.js'
 import { openStateSink, type StateSink } from './sinks/state.js'
-import { openUsersFileSink, type UsersFileSink } from './sinks/users-file.js'
+import { openUsersFileSink, type UsersFileSink, type UsersFileTally } from './sinks/users-file.js'
 import { at, CONNECTOR_STEP, internalError, Interrupted } from './unit-failure.js'
 import { unitPaths } from './paths.js'
 
@@ -26,6 +26,10 @@ export interface PlannedUnit {
   readonly config: unknown
   /** The upstream account the config addresses, or why the config did not decode. */
   readonly account: E.Either<ConnectorError, string>
+  /** Username patterns kept out of the platform users file (service users). */
+  readonly exclude: ReadonlyArray<string>
+  /** The run config's folder: relative paths in the connector's config are read from there. */
+  readonly baseDir?: string
 }
 
 /** The outputs of a unit. */
@@ -40,6 +44,8 @@ export interface UnitDeps {
   readonly out: string
   readonly state: SyncState
   readonly drop: DropPolicy
+  /** How long a deleted user stays in every users file (days). */
+  readonly retentionDays: number
   readonly logger: Logger
   readonly env: Readonly<Record<string, string | undefined>>
   readonly signal: AbortSignal
@@ -53,7 +59,7 @@ export async function openOutputs(unit: PlannedUnit, accountId: string, deps: Pi
   const paths = unitPaths(deps.out, unit.connector.id, unit.fileName)
   const records = await openRecordsSink(paths.records, { runId: deps.runId, syncedAt, connector: unit.connector.id, unit: unit.unit, accountId })
   try {
-    return { records, usersFile: await openUsersFileSink(paths.usersFile, paths.staging) }
+    return { records, usersFile: await openUsersFileSink(paths.usersFile, paths.staging, unit.exclude) }
   } catch (error) {
     await records.abort()
     throw error
@@ -70,7 +76,7 @@ interface Opened {
 /** Runs one unit to its envelope. Never throws. */
 export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelope> {
   const facts = newFacts()
-  const ctx = defaultRunContext({ logger: deps.logger, env: deps.env, emit: (event) => (count(facts, event), deps.emit(event)) })
+  const ctx = defaultRunContext({ logger: deps.logger, env: deps.env, emit: (event) => (count(facts, event), deps.emit(event)), ...(unit.baseDir !== undefined ? { baseDir: unit.baseDir } : {}) })
   if (E.isLeft(unit.account)) return envelopeOf(unit, null, facts, 'failed', [unit.account.left])
   const accountId = unit.account.right
   if (deps.signal.aborted) return envelopeOf(unit, accountId, facts, 'interrupted', [])
@@ -80,16 +86,23 @@ export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelo
     const state = (opened.state = await at('opening the state', () => openStateSink(deps.state, unit.connector.id, unit.unit, accountId)))
     const outputs = { usersFile, records } as const
     const outcome = await pump(syncAccount(unit.connector, unit.config, ctx), [usersFile, records, state], facts, deps.signal)
-    const verdict = await at('comparing with the last snapshot', () => judge(outcome, state, facts, deps.drop))
-    if (verdict.status === 'ok') for await (const page of state.deleted()) await writeAll([usersFile, records], { entity: 'users', records: page }, facts, 'deleted')
+    const judged = await at('comparing with the last snapshot', () => judge(outcome, state, facts, deps.drop))
+    const departure = { at: new Date().toISOString(), retainSince: new Date(Date.now() - deps.retentionDays * 86_400_000).toISOString() }
+    if (judged.status === 'ok') {
+      for await (const page of state.deleted()) await writeAll([usersFile, records], { entity: 'users', records: page }, facts, 'deleted')
+      // Every users file is a full statement: users deleted by earlier syncs stay in it for the retention window.
+      for await (const page of state.retained(departure.retainSince)) await writeAll([usersFile], { entity: 'users', records: page }, facts)
+    }
+    const verdict = judged.status === 'ok' ? usableUsersFile(usersFile.tally, facts, unit.connector.id, accountId) : judged
     // Past this point the unit applies what it found: an interrupt that came meanwhile still stops it here.
     if (deps.signal.aborted) throw new Interrupted()
     for (const [name, sink] of Object.entries(outputs) as Array<[keyof typeof outputs, OutputSink]>) {
       if (!keeps(sink, verdict.status)) await sink.abort()
       else await at(`committing ${sink.file}`, () => sink.commit()).then(() => (opened.committed[name] = sink.file))
     }
-    const envelope = envelopeOf(unit, accountId, facts, verdict.status, outcome.errors, { files: opened.committed, unmatched: usersFile.unmatched, drop: verdict.drop })
-    await at('committing the state', () => (verdict.status === 'ok' ? state.commit(historyOf(envelope)) : state.abort(historyOf(envelope))))
+    const errors = [...outcome.errors, ...(verdict.error !== undefined ? [verdict.error] : [])]
+    const envelope = envelopeOf(unit, accountId, facts, verdict.status, errors, { files: opened.committed, tally: usersFile.tally, drop: verdict.drop, ...(verdict.error !== undefined ? { usersFileReason: verdict.error.detail } : {}) })
+    await at('committing the state', () => (verdict.status === 'ok' ? state.commit(historyOf(envelope), departure) : state.abort(historyOf(envelope))))
     return envelope
   } catch (failure) {
     const interrupted = failure instanceof Interrupted
@@ -148,8 +161,27 @@ async function writeAll(sinks: ReadonlyArray<{ write(b: SinkBatch): Promise<void
   facts.processingMs += performance.now() - began
 }
 
+/** How a sync ended: its status, the drop guard's finding, and an error of the runner's own. */
+interface Verdict {
+  readonly status: UnitStatus
+  readonly drop?: DropFinding
+  readonly error?: ConnectorError
+}
+
+/**
+ * A complete sync is applied only with a users file the platform can take: one that states at least one user. When
+ * nobody could be placed, the account is `partial` (nothing deleted, state unchanged) and says which rule to add.
+ */
+function usableUsersFile(tally: UsersFileTally, facts: Facts, connector: string, account: string): Verdict {
+  if (tally.written > 0) return { status: 'ok' }
+  const listed = facts.counts.users
+  const why = listed === 0 ? 'the account lists no user' : `none of its ${listed} users could be placed: ${tally.unmatched.length} without an email, ${tally.excluded} excluded`
+  const fix = listed === 0 ? 'nothing to send: the platform needs at least one user; remove the account or add users' : tally.unmatched.length > 0 ? "add an email rule to the account's config (a template such as {username}@example.com, a map file, or the email tag)" : "narrow the account's exclude patterns"
+  return { status: 'partial', error: ConnectorError.invalidConfig({ connector, account, operation: 'users file', detail: `no users file written: ${why}`, issues: [], fix }) }
+}
+
 /** How the sync ended: applied (`ok`), held back by the drop guard, partial, or failed. */
-async function judge(outcome: SyncOutcome, state: StateSink, facts: Facts, policy: DropPolicy): Promise<{ status: UnitStatus; drop?: DropFinding }> {
+async function judge(outcome: SyncOutcome, state: StateSink, facts: Facts, policy: DropPolicy): Promise<Verdict> {
   if (!outcome.complete) return { status: outcome.completedEntities.length === 0 ? 'failed' : 'partial' }
   const { previous, vanished } = await state.compare()
   const drop = heldDrop(policy, previous, vanished, facts.counts.users)
@@ -164,7 +196,7 @@ interface Facts {
   processingMs: number
 }
 
-const newFacts = (): Facts => ({ startedAt: new Date(), counts: { users: 0, groups: 0, memberships: 0, deleted: 0, unmatchedEmail: 0 }, calls: { apiCalls: 0, throttled: 0, retries: 0 }, processingMs: 0 })
+const newFacts = (): Facts => ({ startedAt: new Date(), counts: { users: 0, groups: 0, memberships: 0, deleted: 0, unmatchedEmail: 0, excluded: 0 }, calls: { apiCalls: 0, throttled: 0, retries: 0 }, processingMs: 0 })
 
 function count(facts: Facts, event: SyncEvent): void {
   if (event.type === 'apiCall') facts.calls.apiCalls++
@@ -179,23 +211,25 @@ const NOT_WRITTEN: Readonly<Partial<Record<UnitStatus, string>>> = {
   interrupted: 'the run was interrupted',
 }
 
-/** What a unit reports beyond its facts: the files it committed, who lacked an email, a held drop. */
+/** What a unit reports beyond its facts: the files it committed, who the users file left out, a held drop. */
 interface Findings {
   readonly files?: { readonly records?: string; readonly usersFile?: string }
-  readonly unmatched?: UsersFileSink['unmatched']
+  readonly tally?: UsersFileTally
   readonly drop?: DropFinding | undefined
+  /** Why there is no users file, when the status alone does not say it. */
+  readonly usersFileReason?: string
 }
 
 function envelopeOf(unit: PlannedUnit, accountId: string | null, facts: Facts, status: UnitStatus, errors: ReadonlyArray<ConnectorError>, findings: Findings = {}): Envelope {
   const finishedAt = new Date()
-  const { files = {}, unmatched, drop } = findings
+  const { files = {}, tally, drop } = findings
   const reason = NOT_WRITTEN[status] ?? 'not written'
   return {
     unit: unit.unit,
     connector: unit.connector.id,
     accountId,
     status,
-    counts: { ...facts.counts, unmatchedEmail: unmatched?.count ?? 0 },
+    counts: { ...facts.counts, unmatchedEmail: tally?.unmatched.length ?? 0, excluded: tally?.excluded ?? 0 },
     errors: errors.map(errorToJson),
     startedAt: facts.startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
@@ -205,8 +239,8 @@ function envelopeOf(unit: PlannedUnit, accountId: string | null, facts: Facts, s
     recordsFile: files.records ?? null,
     ...(files.records === undefined ? { recordsFileReason: reason } : {}),
     usersFile: files.usersFile ?? null,
-    ...(files.usersFile === undefined ? { usersFileReason: reason } : {}),
-    ...(unmatched !== undefined && unmatched.count > 0 ? { unmatchedEmail: unmatched.usernames } : {}),
+    ...(files.usersFile === undefined ? { usersFileReason: findings.usersFileReason ?? reason } : {}),
+    ...(tally !== undefined && tally.unmatched.length > 0 ? { unmatchedEmail: tally.unmatched } : {}),
     ...(drop !== undefined ? { dropGuard: drop } : {}),
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { User } from '@connectors/core'
 import type { SyncState } from '../../state-client.js'
-import type { HistoryEntry } from '../../state.js'
+import type { Departure, HistoryEntry } from '../../state.js'
 import type { Prepared, SinkBatch } from './sink.js'
 
 /** Users of the last snapshot read per page when listing who vanished. */
@@ -18,10 +18,21 @@ export interface StateSink {
   compare(): Promise<{ readonly previous: number; readonly vanished: number }>
   /** The users of the last complete snapshot that this sync did not list, a page at a time, marked deleted. */
   deleted(): AsyncGenerator<ReadonlyArray<Prepared<User>>>
-  /** Makes this sync the account's snapshot and records `history`, atomically. */
-  commit(history: HistoryEntry): Promise<void>
+  /**
+   * The account's users deleted by earlier syncs and still within the retention window (departed at or after
+   * `since`), a page at a time, marked deleted: every users file restates them.
+   */
+  retained(since: string): AsyncGenerator<ReadonlyArray<Prepared<User>>>
+  /** Makes this sync the account's snapshot (the users it no longer lists departing at `departure.at`) and records `history`, atomically. */
+  commit(history: HistoryEntry, departure: Departure): Promise<void>
   /** Drops what this sync staged and records `history`; never throws (a store that fails here is reported by the run). */
   abort(history: HistoryEntry): Promise<void>
+}
+
+/** A remembered user, as deleted. */
+function deletedOf(record: string): Prepared<User> {
+  const value: User = { ...(JSON.parse(record) as User), status: 'deleted' }
+  return { value, json: JSON.stringify(value) }
 }
 
 /** Opens the state sink of a unit over the store. */
@@ -35,15 +46,20 @@ export async function openStateSink(state: SyncState, connector: string, unit: s
     async *deleted() {
       for (let after = 0, more = true; more; ) {
         const { users, last } = await state.vanishedPage(staging, accountId, after, VANISHED_PAGE)
-        yield users.map((row) => {
-          const value: User = { ...(JSON.parse(row.record) as User), status: 'deleted' }
-          return { value, json: JSON.stringify(value) }
-        })
+        yield users.map((row) => deletedOf(row.record))
         more = users.length === VANISHED_PAGE
         after = last
       }
     },
-    commit: (history) => state.commitStaging(staging, accountId, history),
+    async *retained(since) {
+      for (let after = 0, more = true; more; ) {
+        const { users, last } = await state.retainedPage(staging, accountId, since, after, VANISHED_PAGE)
+        yield users.map((row) => deletedOf(row.record))
+        more = users.length === VANISHED_PAGE
+        after = last
+      }
+    },
+    commit: (history, departure) => state.commitStaging(staging, accountId, history, departure),
     abort: (history) => state.discardStaging(staging, history).catch(() => undefined),
   }
 }

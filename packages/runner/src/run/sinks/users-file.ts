@@ -1,43 +1,33 @@
 /**
- * The platform users file sink: `torii/<connector>/<unit>.json`, the platform's custom-integration file (users,
- * and licenses with their holders). Entries are appended as users arrive (memory holds none of them); license
- * holders go to staging files beside the outputs; the file is finished and moved into place only when the sync
- * is complete and applied.
+ * The platform users file sink: `torii/<connector>/<unit>.json`, the platform's custom-integration file (users, and
+ * licenses with their holders), built by the platform adapter from the canonical records. Entries are appended as
+ * users arrive (memory holds none of them); license holders go to staging files beside the outputs; the file is
+ * finished and moved into place only when the sync is complete and applied, and only when it states at least one
+ * user (the platform's schema requires one).
  */
 import type { User } from '@connectors/core'
 import { rm } from 'node:fs/promises'
 import { readLinesSync } from '../../lines.js'
-import { AtomicStream, ToriiUser } from '../../outputs.js'
+import { AtomicStream } from '../../outputs.js'
+import { toriiHolder, toriiUser, ToriiUser } from '../../platform/torii.js'
 import type { OutputSink, Prepared, SinkBatch } from './sink.js'
 
-/** How many unmatched usernames a report lists (the count is always whole). */
-const UNMATCHED_LISTED = 20
+/** What the sink learned about the users it was given. */
+export interface UsersFileTally {
+  /** Entries written (active and deleted). */
+  readonly written: number
+  /** Usernames left out for want of an email, in the order met. */
+  readonly unmatched: ReadonlyArray<string>
+  /** Users left out by the account's exclude patterns (service users). */
+  readonly excluded: number
+}
 
-/** The users file sink, with what it learned about users it could not place. */
+/** The users file sink, with its tally. */
 export interface UsersFileSink extends OutputSink {
-  /** Users left out of the file for want of an email: how many, and the first few usernames. */
-  readonly unmatched: { readonly count: number; readonly usernames: ReadonlyArray<string> }
+  readonly tally: UsersFileTally
 }
 
-/** The users-file entry of a user, validated by its codec; `undefined` without an email. */
-function entryOf(user: User): string | undefined {
-  if (user.email === undefined) return undefined
-  const entry: ToriiUser = {
-    id: user.id,
-    email: user.email,
-    status: user.status,
-    externalStatus: user.externalStatus ?? user.status,
-    // Unknown roles are left out rather than claimed empty.
-    ...(user.roles !== undefined ? { roles: [...user.roles] } : {}),
-    ...(user.firstName !== undefined ? { firstName: user.firstName } : {}),
-    ...(user.lastName !== undefined ? { lastName: user.lastName } : {}),
-    ...(user.lastUsedAt !== undefined ? { lastUsedDate: user.lastUsedAt } : {}),
-  }
-  if (!ToriiUser.is(entry)) throw new Error(`user ${user.id} does not fit the platform users file`)
-  return JSON.stringify(entry)
-}
-
-/** A license's holders, staged as `{"email","licenseStatus"}` lines until the file is finished. */
+/** A license's holders, staged as JSON lines until the file is finished. */
 interface LicenseStaging {
   readonly name: string
   readonly path: string
@@ -45,13 +35,21 @@ interface LicenseStaging {
   buffered: string
 }
 
+/** Username patterns (`svc-*`, `ci-?`) as one test. */
+export function excludeTest(patterns: ReadonlyArray<string>): (username: string) => boolean {
+  if (patterns.length === 0) return () => false
+  const source = patterns.map((p) => p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')).join('|')
+  const re = new RegExp(`^(?:${source})$`, 'i')
+  return (username) => re.test(username)
+}
+
 /** Opens the users file sink of a unit: the file goes to `file`, license staging to `${stagingBase}.license-N.ndjson`. */
-export async function openUsersFileSink(file: string, stagingBase: string): Promise<UsersFileSink> {
+export async function openUsersFileSink(file: string, stagingBase: string, exclude: ReadonlyArray<string> = []): Promise<UsersFileSink> {
   const out = await AtomicStream.open(file)
   await out.write('{\n  "users": [')
-  let first = true
+  const isExcluded = excludeTest(exclude)
   const licenses = new Map<string, LicenseStaging>()
-  const unmatched = { count: 0, usernames: [] as string[] }
+  const tally = { written: 0, unmatched: [] as string[], excluded: 0 }
 
   const stageHolder = async (name: string, holder: string) => {
     let staged = licenses.get(name)
@@ -66,19 +64,23 @@ export async function openUsersFileSink(file: string, stagingBase: string): Prom
   const addUsers = async (users: ReadonlyArray<Prepared<User>>) => {
     const entries: string[] = []
     for (const { value: user } of users) {
-      const entry = entryOf(user)
-      if (entry === undefined) {
-        unmatched.count++
-        if (unmatched.usernames.length < UNMATCHED_LISTED) unmatched.usernames.push(user.username)
+      if (isExcluded(user.username)) {
+        tally.excluded++
         continue
       }
-      entries.push(entry)
-      const holder = `${JSON.stringify({ email: user.email, licenseStatus: user.status === 'active' ? 'active' : 'inactive' })}\n`
+      const entry = toriiUser(user)
+      if (entry === undefined) {
+        tally.unmatched.push(user.username)
+        continue
+      }
+      if (!ToriiUser.is(entry)) throw new Error(`user ${user.id} does not fit the platform users file's schema (id, email, status, externalStatus, roles)`)
+      entries.push(JSON.stringify(entry))
+      const holder = `${JSON.stringify(toriiHolder({ ...user, email: entry.email }))}\n`
       for (const name of user.licenses) await stageHolder(name, holder)
     }
     if (entries.length > 0) {
-      await out.write(`${first ? '' : ','}\n    ${entries.join(',\n    ')}`)
-      first = false
+      await out.write(`${tally.written === 0 ? '' : ','}\n    ${entries.join(',\n    ')}`)
+      tally.written += entries.length
     }
     for (const staged of licenses.values()) {
       if (staged.buffered === '') continue
@@ -89,7 +91,7 @@ export async function openUsersFileSink(file: string, stagingBase: string): Prom
 
   /** Closes the users list and writes each license with its holders, read back from staging a MiB at a time. */
   const writeLicenses = async () => {
-    let chunk = `${first ? ']' : '\n  ]'},\n  "licenses": [`
+    let chunk = `${tally.written === 0 ? ']' : '\n  ]'},\n  "licenses": [`
     for (const [i, license] of [...licenses.values()].entries()) {
       await license.file.commit()
       chunk += `${i === 0 ? '' : ','}\n    {"name": ${JSON.stringify(license.name)}, "users": [`
@@ -117,7 +119,7 @@ export async function openUsersFileSink(file: string, stagingBase: string): Prom
   return {
     file,
     keep: 'applied',
-    unmatched,
+    tally,
     async write(batch: SinkBatch) {
       if (batch.entity === 'users') await addUsers(batch.records)
     },

@@ -54,7 +54,8 @@ describe('AwsIamConfig', () => {
   it('never echoes the ExternalId, and marks it write-only in the schema', () => {
     expect(decode({ ...base, externalId: 'has spaces secret' }).join()).not.toContain('secret')
     const schema = toJsonSchema(AwsIamConfig) as { properties: Record<string, Record<string, unknown>>; required: string[] }
-    expect(schema.required).toEqual(['roleArn', 'externalId'])
+    // Optional: it defaults to the run config's platform.organizationId.
+    expect(schema.required).toEqual(['roleArn'])
     expect(schema.properties['externalId']).toMatchObject({ type: 'string', writeOnly: true, minLength: 2, maxLength: 1224 })
     expect(schema.properties['sessionDurationSeconds']).toMatchObject({ type: 'integer', minimum: 900, maximum: 43200 })
     expect(Object.keys(schema.properties)).toEqual(['roleArn', 'externalId', 'region', 'roleSessionName', 'sessionDurationSeconds', 'email', 'endpoints', 'requestTimeoutMs'])

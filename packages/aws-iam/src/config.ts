@@ -38,8 +38,9 @@ export type EmailRule = t.TypeOf<typeof EmailRule>
 
 const ConfigFields = strictObject(
   'AwsIamConfigFields',
-  { roleArn: RoleArn, externalId: ExternalId },
+  { roleArn: RoleArn },
   {
+    externalId: annotate(ExternalId, { description: "Must equal the sts:ExternalId in the role's trust policy; default: the run config's platform.organizationId. Never logged." }),
     region: annotate(Region, { description: "Chooses the regional STS endpoint; must belong to the role's partition. IAM uses its partition's global endpoint." }),
     roleSessionName: annotate(RoleSessionName, { description: 'Shown in the customer’s CloudTrail. Default: connectors-aws-iam-<account id>.' }),
     sessionDurationSeconds: SessionDurationSeconds,

@@ -40,6 +40,18 @@ export interface RunContext {
   readonly emit: (event: SyncEvent) => void
   /** The folder relative paths in a config are read from (the run config's folder); the working directory when absent. */
   readonly baseDir?: string
+  /** Who runs the connectors, as the run config names the platform once for every account. */
+  readonly platform?: PlatformIdentity
+}
+
+/** The platform's identity: what every account's trust is set up against. */
+export interface PlatformIdentity {
+  /** The customer's organization id in the platform: the default ExternalId of every account. */
+  readonly organizationId?: string
+  /** The platform's principal that assumes the customers' roles (a role ARN by default). */
+  readonly principalArn?: string
+  /** Where the base credentials come from, per cloud partition (`aws-cn`, `aws-us-gov`…): a profile or an env prefix. */
+  readonly credentials?: { readonly [partition: string]: { readonly profile?: string; readonly envPrefix?: string } }
 }
 
 /** A context with a silent logger, the real clock, `process.env` and no event sink. */

@@ -123,7 +123,7 @@ describe('connectors check, list and spec', () => {
     const list = await cli(process.cwd(), ['list'])
     expect(list.stdout).toBe('aws-iam\t0.1.0\tAWS IAM\n')
     const spec = await cli(process.cwd(), ['spec', 'aws-iam'])
-    expect(JSON.parse(spec.stdout)).toMatchObject({ title: 'aws-iam config', required: ['roleArn', 'externalId'] })
+    expect(JSON.parse(spec.stdout)).toMatchObject({ title: 'aws-iam config', required: ['roleArn'] })
     const help = await cli(process.cwd(), ['sync', '--help'])
     expect([help.code, help.stdout]).toEqual([0, expect.stringContaining('--accept-drop')])
   })

@@ -28,6 +28,18 @@ export const RunConfig = strictObject(
     out: annotate(t.string, { description: 'The output folder, relative to this file (default ./out beside the working directory).' }),
     state: annotate(t.string, { description: 'The state database, relative to this file (default .connectors/state.db).' }),
     concurrency: Positive,
+    platform: strictObject(
+      'Platform',
+      {},
+      {
+        organizationId: annotate(t.string, { description: "The customers' organization id in the platform: the default ExternalId of every account (an account's config may still set its own)." }),
+        principalArn: annotate(t.string, { description: "The platform's principal that assumes the customers' roles (a role ARN, like the platform's own delegator role)." }),
+        credentials: annotate(t.record(t.string, strictObject('CredentialSource', {}, { profile: t.string, envPrefix: t.string })), {
+          description: 'Base credentials per partition (aws-cn and aws-us-gov accounts need their own): a shared-config profile, or an environment prefix (e.g. GOV_ reads GOV_AWS_ACCESS_KEY_ID…).',
+        }),
+      },
+      { description: 'The platform, named once for every account.' },
+    ),
     retentionDays: annotate(t.refinement(t.number, (n) => Number.isInteger(n) && n >= 1 && n <= 3650, 'RetentionDays'), {
       expected: 'a whole number of days from 1 to 3650',
       description: 'How long a deleted user stays in every users file, as deleted (default 90 days): a file that never reached the platform loses no deletion.',

@@ -61,6 +61,15 @@ describe('assumeRole', () => {
     expect(JSON.parse(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input.Policy ?? '{}')).toMatchObject({ Statement: [{ Action: ['identitystore:ListUsers', 'identitystore:ListTags'] }] })
   })
 
+  it("presents the platform's organization id as the ExternalId when the account sets none", async () => {
+    const { externalId: _own, ...withoutOwn } = config
+    await assumeRole(spec, deps)(withoutOwn, defaultRunContext({ env: {}, platform: { organizationId: 'org-platform-7' } }))()
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input.ExternalId).toBe('org-platform-7')
+    const none = await assumeRole(spec, deps)(withoutOwn, defaultRunContext({ env: {} }))()
+    expect(none).toMatchObject(E.left({ reason: 'InvalidConfig', issues: [expect.stringMatching(/^externalId: is required/)] }))
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1)
+  })
+
   it('is released: its clients refuse further use with a clear error', async () => {
     const session = await open()
     const client = session.client('identitystore', (c) => new STSClient(c))

@@ -8,7 +8,6 @@
  */
 import { AdaptiveLimiter, AdaptiveRateLimiter, ConnectorError, defaultRetryPolicy, type ErrorScope, type RetryPolicy, type RunContext } from '@connectors/core'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
-import { defaultProvider } from '@aws-sdk/credential-provider-node'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack, RetryStrategyV2 } from '@smithy/types'
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
@@ -16,6 +15,7 @@ import { attemptMiddleware, endpointOf, unsafeEndpointVariables } from './client
 import { defaultRegion, defaultRoleSessionName, parseRoleArn, type ExternalId, type RoleArn } from './codecs.js'
 import { translateAwsError, type Phase } from './errors.js'
 import { BoundedHttpHandler } from './http-handler.js'
+import { baseCredentialsFor, chainingIssue, externalIdOf } from './identity.js'
 import { permissionPolicy } from './policies.js'
 import type { Partition } from './regions.js'
 import { ConnectorRetryStrategy, operationOf } from './retry-strategy.js'
@@ -53,7 +53,8 @@ export interface AwsConnectorSpec {
 /** The fields of a connector's config that the session reads (an AWS connector's config codec has them). */
 export interface AssumeRoleConfig {
   readonly roleArn: RoleArn
-  readonly externalId: ExternalId
+  /** The ExternalId the role's trust policy requires; default: the platform's organization id (`ctx.platform`). */
+  readonly externalId?: ExternalId | undefined
   /** The STS region (default: the partition's). */
   readonly region?: string | undefined
   readonly roleSessionName?: string | undefined
@@ -129,9 +130,14 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
     handlers.set(requestTimeoutMs, handler)
     return handler
   }
-  // The platform's base credentials: one provider chain per connector, not per account (each chain resolves them
+  // The platform's base credentials: one provider per connector and partition, not per account (each resolves them
   // afresh: an instance-metadata call, a credential process launch).
-  const baseCredentials = deps.baseCredentials ?? defaultProvider()
+  const providers = new Map<Partition, AwsCredentialIdentityProvider>()
+  const baseCredentialsOf = (partition: Partition, ctx: RunContext) => {
+    const provider = deps.baseCredentials ?? providers.get(partition) ?? baseCredentialsFor(partition, ctx.platform, ctx.env)
+    providers.set(partition, provider)
+    return provider
+  }
   // Rendered once per distinct set of permissions, not per account.
   const policies = new Map<string, string>()
   const sessionPolicyOf = (config: AssumeRoleConfig) => {
@@ -147,6 +153,11 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
     const unsafe = unsafeEndpointVariables(ctx.env)
     if (unsafe.length > 0) {
       return E.left(ConnectorError.invalidConfig({ ...scope('sts:AssumeRole'), detail: 'an endpoint override from the environment is not safe to send credentials to', issues: unsafe, fix: 'use https endpoints (plain http only to 127.0.0.1, localhost or [::1]), or unset the variable' }))
+    }
+    const { externalId, issue } = externalIdOf(config.externalId, ctx.platform)
+    const chained = chainingIssue(ctx.platform, config.sessionDurationSeconds)
+    if (externalId === undefined || chained !== undefined) {
+      return E.left(ConnectorError.invalidConfig({ ...scope('sts:AssumeRole'), detail: 'the session cannot be requested as configured', issues: [issue, chained].filter((i): i is string => i !== undefined), fix: 'correct the fields listed' }))
     }
     const region = config.region ?? defaultRegion[partition]
     const policy = deps.retryPolicy ?? defaultRetryPolicy
@@ -176,7 +187,7 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
     const sts = new STSClient({
       region,
       ...endpointOf(config, ctx.env, 'sts'),
-      credentials: baseCredentials,
+      credentials: baseCredentialsOf(partition, ctx),
       retryStrategy: retryStrategy('sts:AssumeRole', 'assume'),
       requestHandler: handler,
       cacheMiddleware: true,
@@ -188,7 +199,7 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
         const out = await sts.send(
           new AssumeRoleCommand({
             RoleArn: config.roleArn,
-            ExternalId: config.externalId,
+            ExternalId: externalId,
             RoleSessionName: config.roleSessionName ?? defaultRoleSessionName(spec.id, accountId),
             DurationSeconds: config.sessionDurationSeconds ?? 3600,
             Policy: sessionPolicyOf(config),

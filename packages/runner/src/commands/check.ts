@@ -45,7 +45,7 @@ export async function checkCommand(opts: CheckCommandOptions, io: Io): Promise<n
   if (E.isLeft(planned)) throw new UsageError(`run config ${opts.config}:\n  ${planned.left.join('\n  ')}`)
   const logger = createLogger(opts.logLevel, opts.logFormat, io.err, redactedFields(connectors))
   const concurrency = opts.concurrency ?? config.concurrency ?? DEFAULT_CONCURRENCY
-  const reports = await mapPooled(planned.right, concurrency, async (u) => ({ unit: u.unit, connector: u.connector.id, report: await checkConnector(u.connector, u.config, defaultRunContext({ logger, env: io.env, ...(u.baseDir !== undefined ? { baseDir: u.baseDir } : {}) }))() }))
+  const reports = await mapPooled(planned.right, concurrency, async (u) => ({ unit: u.unit, connector: u.connector.id, report: await checkConnector(u.connector, u.config, defaultRunContext({ logger, env: io.env, ...(u.baseDir !== undefined ? { baseDir: u.baseDir } : {}), ...(config.platform !== undefined ? { platform: config.platform } : {}) }))() }))
   io.out(opts.json === true || !io.stdoutIsTty ? asJson(reports) : table(reports))
   return reports.every((r) => r.report.ok) ? EXIT.ok : EXIT.notOk
 }

@@ -69,7 +69,7 @@ export async function syncCommand(opts: SyncCommandOptions, io: Io): Promise<num
       throw new UsageError(error.message)
     })
     try {
-      return await execute(units, { out, state, runId, concurrency: opts.concurrency ?? config.concurrency ?? DEFAULT_CONCURRENCY, drop: { threshold: config.dropThreshold ?? DEFAULT_DROP_THRESHOLD, accept: opts.acceptDrop === true }, ...(config.retentionDays !== undefined ? { retentionDays: config.retentionDays } : {}) }, opts, io)
+      return await execute(units, { out, state, runId, concurrency: opts.concurrency ?? config.concurrency ?? DEFAULT_CONCURRENCY, drop: { threshold: config.dropThreshold ?? DEFAULT_DROP_THRESHOLD, accept: opts.acceptDrop === true }, ...(config.retentionDays !== undefined ? { retentionDays: config.retentionDays } : {}), ...(config.platform !== undefined ? { platform: config.platform } : {}) }, opts, io)
     } finally {
       await state.close()
     }
@@ -79,7 +79,7 @@ export async function syncCommand(opts: SyncCommandOptions, io: Io): Promise<num
 }
 
 /** Runs the units with progress, logs and the interrupt wired to the process; prints the recap. */
-async function execute(units: ReadonlyArray<PlannedUnit>, run: Pick<SyncOptions, 'out' | 'state' | 'runId' | 'concurrency' | 'drop' | 'retentionDays'>, opts: SyncCommandOptions, io: Io): Promise<number> {
+async function execute(units: ReadonlyArray<PlannedUnit>, run: Pick<SyncOptions, 'out' | 'state' | 'runId' | 'concurrency' | 'drop' | 'retentionDays' | 'platform'>, opts: SyncCommandOptions, io: Io): Promise<number> {
   const live = io.stderr.isTTY === true && io.env['TERM'] !== 'dumb'
   const progress = createProgress({
     units: units.map((u) => ({ unit: u.unit, connector: u.connector.id })),

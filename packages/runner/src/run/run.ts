@@ -3,7 +3,7 @@
  * `report.json` is written on every way out — all units done, some crashed, or the run interrupted — and the
  * run's temporaries are removed.
  */
-import type { Logger } from '@connectors/core'
+import type { Logger, PlatformIdentity } from '@connectors/core'
 import { randomUUID } from 'node:crypto'
 import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -27,6 +27,8 @@ export interface SyncOptions {
   readonly drop: DropPolicy
   /** How long a deleted user stays in every users file, in days (default 90). */
   readonly retentionDays?: number
+  /** The platform's identity, from the run config (default ExternalId, principal, credential sources). */
+  readonly platform?: PlatformIdentity
   readonly logger: Logger
   readonly env: Readonly<Record<string, string | undefined>>
   /** Aborting it interrupts the run: running units stop and apply nothing, waiting ones never start. */
@@ -68,7 +70,7 @@ export async function runSync(units: ReadonlyArray<PlannedUnit>, options: SyncOp
   const runId = options.runId ?? randomUUID()
   const signal = options.signal ?? new AbortController().signal
   await prepareOut(options.out)
-  const deps: Omit<UnitDeps, 'emit'> = { runId, out: options.out, state: options.state, drop: options.drop, retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS, logger: options.logger, env: options.env, signal, ...(options.openOutputs !== undefined ? { openOutputs: options.openOutputs } : {}) }
+  const deps: Omit<UnitDeps, 'emit'> = { runId, out: options.out, state: options.state, drop: options.drop, retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS, ...(options.platform !== undefined ? { platform: options.platform } : {}), logger: options.logger, env: options.env, signal, ...(options.openOutputs !== undefined ? { openOutputs: options.openOutputs } : {}) }
   try {
     const envelopes = await mapPooled(units, options.concurrency, (unit) => runLogged(unit, { ...deps, emit: (event) => tell(() => options.onProgress?.(unit.unit, event)) }, options))
     const finishedAt = new Date()

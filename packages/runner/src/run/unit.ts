@@ -4,7 +4,7 @@
  * never moves on unless every output of the unit committed. Whatever throws inside a unit is caught here, once,
  * and becomes the unit's envelope; nothing of it reaches another unit.
  */
-import { ConnectorError, defaultRunContext, errorToJson, syncAccount, type AnyConnector, type Batch, type Logger, type SyncEvent, type SyncOutcome } from '@connectors/core'
+import { ConnectorError, defaultRunContext, errorToJson, syncAccount, type AnyConnector, type Batch, type Logger, type PlatformIdentity, type SyncEvent, type SyncOutcome } from '@connectors/core'
 import * as E from 'fp-ts/Either'
 import type { SyncState } from '../state-client.js'
 import { heldDrop, type DropPolicy } from './drop-guard.js'
@@ -46,6 +46,8 @@ export interface UnitDeps {
   readonly drop: DropPolicy
   /** How long a deleted user stays in every users file (days). */
   readonly retentionDays: number
+  /** The platform's identity, from the run config. */
+  readonly platform?: PlatformIdentity
   readonly logger: Logger
   readonly env: Readonly<Record<string, string | undefined>>
   readonly signal: AbortSignal
@@ -76,7 +78,7 @@ interface Opened {
 /** Runs one unit to its envelope. Never throws. */
 export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelope> {
   const facts = newFacts()
-  const ctx = defaultRunContext({ logger: deps.logger, env: deps.env, emit: (event) => (count(facts, event), deps.emit(event)), ...(unit.baseDir !== undefined ? { baseDir: unit.baseDir } : {}) })
+  const ctx = defaultRunContext({ logger: deps.logger, env: deps.env, emit: (event) => (count(facts, event), deps.emit(event)), ...(unit.baseDir !== undefined ? { baseDir: unit.baseDir } : {}), ...(deps.platform !== undefined ? { platform: deps.platform } : {}) })
   if (E.isLeft(unit.account)) return envelopeOf(unit, null, facts, 'failed', [unit.account.left])
   const accountId = unit.account.right
   if (deps.signal.aborted) return envelopeOf(unit, accountId, facts, 'interrupted', [])

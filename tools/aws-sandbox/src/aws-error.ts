@@ -29,6 +29,9 @@ export const AwsErrors = {
   invalidAction: make(400, 'InvalidAction'),
   missingAction: () => make(400, 'MissingAction')('Missing Action'),
   invalidParameterValue: make(400, 'InvalidParameterValue'),
+  reportNotPresent: () => make(410, 'ReportNotPresent')('The request was rejected because the credential report does not exist. To generate a credential report, use GenerateCredentialReport.'),
+  reportExpired: () => make(410, 'ReportExpired')('The request was rejected because the most recent credential report has expired. To generate a new credential report, use GenerateCredentialReport.'),
+  reportInProgress: () => make(404, 'ReportInProgress')('The request was rejected because the credential report is still being generated.'),
 } as const
 
 /** True when a handler's result is an error. */

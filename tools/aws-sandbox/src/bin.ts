@@ -3,6 +3,7 @@
  *
  *   aws-sandbox --seed org.json --port 4566
  *   aws-sandbox --generate --accounts 3 --users 500 --groups 20 --members 25 --seed 7 --latency 20
+ *   aws-sandbox --generate --user-tags --user-credentials --report-generation 2000
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { writeFile } from 'node:fs/promises'
@@ -35,6 +36,8 @@ const program = new Command('aws-sandbox')
   .option('--users <n>', 'users per generated account', int('--users'), 100)
   .option('--groups <n>', 'groups per generated account', int('--groups'), 10)
   .option('--members <n>', 'members per generated group', int('--members'), 10)
+  .option('--user-tags', 'give every other generated user an email tag')
+  .option('--user-credentials', 'give generated users passwords, MFA and access keys for the credential report')
   .option('--external-id <id>', 'the ExternalId generated roles require (default ext-<seed>)')
   .option('--write-seed <file>', 'also write the organization as a seed file')
   .option('--port <n>', 'port (0 = any free port)', int('--port'), 0)
@@ -48,6 +51,7 @@ const program = new Command('aws-sandbox')
   .option('--malformed-rate <share>', 'share of responses cut short', rate)
   .option('--short-pages <n>', 'serve at most n items a page while more remain', int('--short-pages'))
   .option('--session-lifetime <s>', 'issued sessions really expire after s seconds', int('--session-lifetime'))
+  .option('--report-generation <ms>', 'how long generating a credential report takes', int('--report-generation'))
   .addOption(new Option('--random-seed <n>', 'seeds fault decisions').argParser(int('--random-seed')).default(1))
 
 program.parse()
@@ -58,6 +62,8 @@ const o = program.opts<{
   users: number
   groups: number
   members: number
+  userTags?: boolean
+  userCredentials?: boolean
   externalId?: string
   writeSeed?: string
   port: number
@@ -71,6 +77,7 @@ const o = program.opts<{
   malformedRate?: number
   shortPages?: number
   sessionLifetime?: number
+  reportGeneration?: number
   randomSeed: number
 }>()
 
@@ -85,6 +92,8 @@ async function main(): Promise<void> {
           groups: o.groups,
           members: o.members,
           seed: Number(o.seed ?? 1),
+          ...(o.userTags === true ? { userTags: true } : {}),
+          ...(o.userCredentials === true ? { userCredentials: true } : {}),
           ...(externalId !== undefined ? { externalId: () => externalId } : {}),
         })
       : await loadSeedFile(o.seed as string)
@@ -100,6 +109,7 @@ async function main(): Promise<void> {
       malformedRate: o.malformedRate,
       shortPageSize: o.shortPages,
       sessionLifetimeSeconds: o.sessionLifetime,
+      reportGenerationMs: o.reportGeneration,
     }).filter(([, v]) => v !== undefined),
   )
   const sandbox = await startSandbox({ seed, port: o.port, host: o.host, randomSeed: o.randomSeed, faults })

@@ -8,6 +8,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sandboxDelegator } from './generate.js'
 import { startSandbox, type Sandbox } from './server.js'
+import { CREDENTIAL_REPORT_HEADER } from './operations/credential-report.js'
 import { ACCOUNT, EXTERNAL_ID, fixtureSeed, roleArn } from './testing/fixture.js'
 
 const run = promisify(execFile)
@@ -44,8 +45,8 @@ async function aws(args: string[], creds: Parameters<typeof cliEnv>[0]): Promise
   return JSON.parse(stdout)
 }
 
-async function assumeWithCli(externalId: string) {
-  const out = (await aws(['sts', 'assume-role', '--role-arn', roleArn('ConnectorsReadOnly'), '--role-session-name', 'cli-test', '--external-id', externalId], sandboxDelegator)) as {
+async function assumeWithCli(externalId: string, role = roleArn('ConnectorsReadOnly')) {
+  const out = (await aws(['sts', 'assume-role', '--role-arn', role, '--role-session-name', 'cli-test', '--external-id', externalId], sandboxDelegator)) as {
     Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string }
   }
   return { accessKeyId: out.Credentials.AccessKeyId, secretAccessKey: out.Credentials.SecretAccessKey, sessionToken: out.Credentials.SessionToken }
@@ -74,6 +75,35 @@ describe.runIf(haveCli)('with the real AWS CLI v2', () => {
     const out = (await aws(['iam', 'get-group', '--group-name', 'admins'], creds)) as { Group: { GroupName: string; Arn: string }; Users: unknown[] }
     expect(out.Group).toMatchObject({ GroupName: 'admins', Arn: `arn:aws:iam::${ACCOUNT}:group/ops/admins` })
     expect(out.Users).toHaveLength(3)
+  })
+
+  it('lists a user’s tags across pages, and fails for an unknown user: NoSuchEntity', async () => {
+    const creds = await assumeWithCli(EXTERNAL_ID, `arn:aws:iam::${ACCOUNT}:role/platform/Wide`)
+    const out = (await aws(['iam', 'list-user-tags', '--user-name', 'user0000', '--page-size', '2'], creds)) as { Tags: Array<{ Key: string; Value: string }> }
+    expect(out.Tags.map((t) => t.Key)).toEqual(['email', 'team', 'cost-center', 'owner', 'Name'])
+    expect(out.Tags[4]).toEqual({ Key: 'Name', Value: 'User Zero <0>' })
+    const failure = await aws(['iam', 'list-user-tags', '--user-name', 'nobody'], creds).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    )
+    expect(failure?.stderr).toContain('(NoSuchEntity) when calling the ListUserTags operation: The user with name nobody cannot be found.')
+  })
+
+  it('generates a credential report and gets it, decoding its base64 CSV', async () => {
+    const creds = await assumeWithCli(EXTERNAL_ID, `arn:aws:iam::${ACCOUNT}:role/platform/Wide`)
+    const get = () => aws(['iam', 'get-credential-report'], creds)
+    expect(((await get().catch((e: { stderr: string }) => e)) as { stderr: string }).stderr).toContain('(ReportNotPresent) when calling the GetCredentialReport operation')
+    const states: string[] = []
+    while (states.at(-1) !== 'COMPLETE' && states.length < 10) states.push(((await aws(['iam', 'generate-credential-report'], creds)) as { State: string }).State)
+    expect(states[0]).toBe('STARTED')
+    expect(states.at(-1)).toBe('COMPLETE')
+    const report = (await get()) as { Content: string; ReportFormat: string; GeneratedTime: string }
+    expect(report.ReportFormat).toBe('text/csv')
+    expect(report.GeneratedTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\+00:00|Z)$/)
+    const lines = Buffer.from(report.Content, 'base64').toString('utf8').split('\n')
+    expect(lines[0]).toBe(CREDENTIAL_REPORT_HEADER)
+    expect(lines[1]).toMatch(/^<root_account>,arn:aws:iam::\d{12}:root,/)
+    expect(lines).toHaveLength(2502)
   })
 })
 

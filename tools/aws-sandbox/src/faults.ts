@@ -33,6 +33,8 @@ export const Faults = t.partial(
     shortPageSize: t.number,
     /** Issued sessions really expire after this many seconds (while advertising the requested duration). */
     sessionLifetimeSeconds: t.number,
+    /** How long generating a credential report takes, in ms (default: 0–200, drawn per account and generation). */
+    reportGenerationMs: t.number,
     /**
      * Hostile listings (ListUsers and ListGroups): a 50 MB response, an XML entity bomb, a fresh marker on every
      * page forever, or the same marker again and again.

@@ -5,7 +5,7 @@
 import type { PolicyDocument } from './policy.js'
 import { iamId as idOf, seededRandom } from './rng.js'
 import type { Faults } from './faults.js'
-import type { Seed, SeedAccount, SeedPrincipal } from './seed.js'
+import type { Seed, SeedAccount, SeedPrincipal, SeedUser } from './seed.js'
 
 /** The sandbox's own delegator principal (fake, sandbox-only keys): the platform identity that assumes roles. */
 export const sandboxDelegator: SeedPrincipal = {
@@ -70,6 +70,14 @@ export interface GenerateOptions {
   readonly faults?: Faults
   /** The first account id (12 digits); the others follow. */
   readonly firstAccountId?: number
+  /** Give every other user an `email` tag (`<name>@tags.example`), and the role `iam:ListUserTags`. Off by default. */
+  readonly userTags?: boolean
+  /**
+   * Give users credentials for the credential report: console users (those with a PasswordLastUsed, every other
+   * one with MFA), API-only users with a recently used access key, and users with neither; and the role
+   * `iam:GenerateCredentialReport` and `iam:GetCredentialReport`. Off by default.
+   */
+  readonly userCredentials?: boolean
 }
 
 /** The account id of the n-th generated account. */
@@ -78,16 +86,45 @@ export function generatedAccountId(index: number, first = 100_000_000_000): stri
 }
 
 const PATHS = ['/', '/engineering/', '/finance/', '/ops/team-a/']
+// IAM is global: the report gives no region for it.
+const KEY_USES: ReadonlyArray<{ readonly lastUsedService: string; readonly lastUsedRegion?: string }> = [
+  { lastUsedService: 's3', lastUsedRegion: 'eu-west-1' },
+  { lastUsedService: 'ec2', lastUsedRegion: 'us-west-2' },
+  { lastUsedService: 'iam' },
+]
+
+/** The opt-in extras of user `u` (tags, credentials), decided by its index alone: the random stream is untouched. */
+function userExtras(options: GenerateOptions, u: number, name: string, epoch: number): Pick<SeedUser, 'tags' | 'credentials'> {
+  const tags = options.userTags === true && u % 2 === 0 ? { tags: [{ key: 'email', value: `${name}@tags.example` }] } : {}
+  if (options.userCredentials !== true) return tags
+  const signsIn = u % 3 !== 0
+  const apiOnly = u % 6 === 0
+  const accessKeys = apiOnly ? [{ active: true, lastUsedDate: new Date(epoch + (1_300 + (u % 30)) * 86_400_000).toISOString(), ...(KEY_USES[(u / 6) % KEY_USES.length] as (typeof KEY_USES)[number]) }] : []
+  return { ...tags, credentials: { passwordEnabled: signsIn, mfaActive: signsIn && u % 2 === 1, accessKeys } }
+}
+
+/** The generated role's actions: the connector's three, and what the opt-in data needs to be read. */
+function roleActions(options: GenerateOptions): ReadonlyArray<string> {
+  return [
+    ...READ_ONLY_ACTIONS,
+    ...(options.userTags === true ? ['iam:ListUserTags'] : []),
+    ...(options.userCredentials === true ? ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'] : []),
+  ]
+}
 
 function account(options: GenerateOptions, index: number, random: () => number): SeedAccount {
   const epoch = Date.UTC(2020, 0, 1)
-  const users = Array.from({ length: options.users }, (_, u) => ({
-    name: `user-${String(u).padStart(6, '0')}`,
-    id: idOf('AIDA', random),
-    path: PATHS[u % PATHS.length] as string,
-    createDate: new Date(epoch + Math.floor(random() * 1_000) * 86_400_000).toISOString(),
-    ...(u % 3 === 0 ? {} : { passwordLastUsed: new Date(epoch + (1_000 + Math.floor(random() * 300)) * 86_400_000).toISOString() }),
-  }))
+  const users = Array.from({ length: options.users }, (_, u) => {
+    const name = `user-${String(u).padStart(6, '0')}`
+    return {
+      name,
+      id: idOf('AIDA', random),
+      path: PATHS[u % PATHS.length] as string,
+      createDate: new Date(epoch + Math.floor(random() * 1_000) * 86_400_000).toISOString(),
+      ...(u % 3 === 0 ? {} : { passwordLastUsed: new Date(epoch + (1_000 + Math.floor(random() * 300)) * 86_400_000).toISOString() }),
+      ...userExtras(options, u, name, epoch),
+    }
+  })
   const groups = Array.from({ length: options.groups }, (_, g) => {
     const size = Math.min(options.members, options.users)
     const start = Math.floor(random() * Math.max(1, options.users))
@@ -97,7 +134,7 @@ function account(options: GenerateOptions, index: number, random: () => number):
   const externalId = options.externalId?.(index) ?? `ext-${options.seed}`
   return {
     id: generatedAccountId(index, options.firstAccountId),
-    roles: [{ name: DEFAULT_ROLE_NAME, id: idOf('AROA', random), trustPolicy: trustPolicy(sandboxDelegator.arn, externalId), permissionPolicies: [allowPolicy(READ_ONLY_ACTIONS)] }],
+    roles: [{ name: DEFAULT_ROLE_NAME, id: idOf('AROA', random), trustPolicy: trustPolicy(sandboxDelegator.arn, externalId), permissionPolicies: [allowPolicy(roleActions(options))] }],
     users,
     groups,
   }

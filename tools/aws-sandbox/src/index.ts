@@ -5,10 +5,11 @@
  */
 export { startSandbox, type Sandbox, type SandboxOptions } from './server.js'
 export type { SandboxStats } from './stats.js'
-export { SandboxState, type AccountState, type UserEntity, type GroupEntity } from './state.js'
+export { SandboxState, type AccountState, type UserEntity, type UserCredentials, type GroupEntity } from './state.js'
 export { Faults } from './faults.js'
-export { Seed, decodeSeed, loadSeedFile, type SeedAccount, type SeedPrincipal, type SeedRole, type SeedUser, type SeedGroup } from './seed.js'
+export { Seed, decodeSeed, loadSeedFile, type SeedAccount, type SeedPrincipal, type SeedRole, type SeedUser, type SeedGroup, type SeedTag, type SeedCredentials } from './seed.js'
 export { PolicyDocument, evaluate, refusalOf } from './policy.js'
+export { CREDENTIAL_REPORT_HEADER } from './operations/credential-report.js'
 export {
   generateOrganization,
   generatedAccountId,

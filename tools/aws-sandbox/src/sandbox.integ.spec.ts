@@ -1,7 +1,21 @@
-import { GetGroupCommand, IAMClient, ListGroupsCommand, ListUsersCommand, paginateGetGroup, paginateListUsers, type User } from '@aws-sdk/client-iam'
+import {
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
+  GetGroupCommand,
+  IAMClient,
+  ListGroupsCommand,
+  ListUsersCommand,
+  ListUserTagsCommand,
+  paginateGetGroup,
+  paginateListUsers,
+  paginateListUserTags,
+  type Tag,
+  type User,
+} from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type Credentials } from '@aws-sdk/client-sts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sandboxDelegator } from './generate.js'
+import { CREDENTIAL_REPORT_HEADER } from './operations/credential-report.js'
 import { startSandbox, type Sandbox } from './server.js'
 import { ACCOUNT, EXTERNAL_ID, fixtureSeed, roleArn, stranger } from './testing/fixture.js'
 
@@ -12,11 +26,13 @@ beforeAll(async () => {
 })
 afterAll(() => sandbox.stop())
 
+const WIDE = `arn:aws:iam::${ACCOUNT}:role/platform/Wide`
+
 const sts = (creds = sandboxDelegator) =>
   new STSClient({ endpoint: sandbox.endpoint, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey } })
 
 async function assume(role = 'ConnectorsReadOnly', extra: { Policy?: string } = {}): Promise<Credentials> {
-  const arn = role === 'Wide' ? `arn:aws:iam::${ACCOUNT}:role/platform/Wide` : roleArn(role)
+  const arn = role === 'Wide' ? WIDE : roleArn(role)
   const out = await sts().send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'connectors-test', ExternalId: EXTERNAL_ID, ...extra }))
   return out.Credentials as Credentials
 }
@@ -175,16 +191,12 @@ describe('with the real AWS SDK v3', () => {
   })
 })
 
-/** An IAM client with fresh read-only session credentials from `local`. */
-async function readOnlyClient(local: Sandbox): Promise<IAMClient> {
-  const stsClient = new STSClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: sandboxDelegator, maxAttempts: 1 })
-  const c = (await stsClient.send(new AssumeRoleCommand({ RoleArn: roleArn('ConnectorsReadOnly'), RoleSessionName: 's1', ExternalId: EXTERNAL_ID }))).Credentials as Credentials
-  return new IAMClient({
-    endpoint: local.endpoint,
-    region: 'us-east-1',
-    maxAttempts: 1,
-    credentials: { accessKeyId: c.AccessKeyId as string, secretAccessKey: c.SecretAccessKey as string, sessionToken: c.SessionToken as string },
-  })
+/** An IAM client with fresh session credentials for `role` from `local`, signing by a clock `offsetMs` ahead. */
+async function readOnlyClient(local: Sandbox, role = roleArn('ConnectorsReadOnly'), offsetMs = 0): Promise<IAMClient> {
+  const common = { endpoint: local.endpoint, region: 'us-east-1', maxAttempts: 1, systemClockOffset: offsetMs }
+  const stsClient = new STSClient({ ...common, credentials: sandboxDelegator })
+  const c = (await stsClient.send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 's1', ExternalId: EXTERNAL_ID }))).Credentials as Credentials
+  return new IAMClient({ ...common, credentials: { accessKeyId: c.AccessKeyId as string, secretAccessKey: c.SecretAccessKey as string, sessionToken: c.SessionToken as string } })
 }
 
 describe('faults', () => {
@@ -223,5 +235,131 @@ describe('faults', () => {
     } finally {
       await local.stop()
     }
+  })
+})
+
+describe('ListUserTags and the credential report, with the real AWS SDK v3', () => {
+  const who = (role: string) => `User: arn:aws:sts::${ACCOUNT}:assumed-role/${role}/connectors-test is not authorized to perform:`
+
+  it('pages a user’s tags, answers an untagged user with none and an unknown one NoSuchEntity', async () => {
+    const client = iam(await assume('Wide'))
+    const tags: Tag[] = []
+    let pages = 0
+    for await (const page of paginateListUserTags({ client, pageSize: 2 }, { UserName: 'user0000' })) {
+      pages++
+      expect(page.IsTruncated).toBe(page.Marker !== undefined)
+      tags.push(...(page.Tags ?? []))
+    }
+    expect(pages).toBe(3)
+    expect(tags).toEqual([
+      { Key: 'email', Value: 'user0000@example.com' },
+      { Key: 'team', Value: 'platform' },
+      { Key: 'cost-center', Value: '4711' },
+      { Key: 'owner', Value: '' },
+      { Key: 'Name', Value: 'User Zero <0>' },
+    ])
+    expect(await client.send(new ListUserTagsCommand({ UserName: 'user0010' }))).toMatchObject({ Tags: [{ Key: 'email', Value: 'user0010@example.com' }], IsTruncated: false })
+    expect(await client.send(new ListUserTagsCommand({ UserName: 'user0003' }))).toMatchObject({ Tags: [], IsTruncated: false })
+    expect(await failure(client.send(new ListUserTagsCommand({ UserName: 'nobody' })))).toEqual({ name: 'NoSuchEntityException', status: 404, message: 'The user with name nobody cannot be found.' })
+  })
+
+  it('denies the three actions to a role whose policies lack them, on the user or on *', async () => {
+    const client = iam(await assume())
+    expect(await failure(client.send(new ListUserTagsCommand({ UserName: 'user0001' })))).toEqual({
+      name: 'AccessDenied',
+      status: 403,
+      message: `${who('ConnectorsReadOnly')} iam:ListUserTags on resource: arn:aws:iam::${ACCOUNT}:user/eng/user0001 because no identity-based policy allows the iam:ListUserTags action`,
+    })
+    expect((await failure(client.send(new GenerateCredentialReportCommand({})))).message).toBe(
+      `${who('ConnectorsReadOnly')} iam:GenerateCredentialReport on resource: * because no identity-based policy allows the iam:GenerateCredentialReport action`,
+    )
+    expect(await failure(client.send(new GetCredentialReportCommand({})))).toMatchObject({ name: 'AccessDenied', message: expect.stringContaining('iam:GetCredentialReport on resource: *') })
+  })
+
+  it('denies them when the session policy does not allow them, though the role does', async () => {
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:ListUsers'], Resource: '*' }] })
+    const client = iam(await assume('Wide', { Policy: policy }))
+    for (const [action, call] of [
+      ['iam:ListUserTags', client.send(new ListUserTagsCommand({ UserName: 'user0000' }))],
+      ['iam:GenerateCredentialReport', client.send(new GenerateCredentialReportCommand({}))],
+      ['iam:GetCredentialReport', client.send(new GetCredentialReportCommand({}))],
+    ] as const) {
+      expect(await failure(call)).toMatchObject({ name: 'AccessDenied', status: 403, message: expect.stringMatching(new RegExp(`^${who('Wide')} ${action} on resource: .* because no session policy allows the ${action} action$`)) })
+    }
+  })
+
+  it('generates the report STARTED → INPROGRESS → COMPLETE, keeps it four hours, then expires it (by the sandbox’s clock)', async () => {
+    let offset = 0
+    const local = await startSandbox({ seed: fixtureSeed(), faults: { reportGenerationMs: 60_000 }, now: () => new Date(Date.now() + offset) })
+    const later = async (ms: number) => {
+      offset += ms
+      return readOnlyClient(local, WIDE, offset)
+    }
+    try {
+      let client = await later(0)
+      const started = Date.now()
+      expect(await failure(client.send(new GetCredentialReportCommand({})))).toEqual({
+        name: 'CredentialReportNotPresentException',
+        status: 410,
+        message: 'The request was rejected because the credential report does not exist. To generate a credential report, use GenerateCredentialReport.',
+      })
+      expect(await client.send(new GenerateCredentialReportCommand({}))).toMatchObject({ State: 'STARTED', Description: 'No report exists. Starting a new report generation task' })
+      expect((await client.send(new GenerateCredentialReportCommand({}))).State).toBe('INPROGRESS')
+      expect(await failure(client.send(new GetCredentialReportCommand({})))).toEqual({ name: 'CredentialReportNotReadyException', status: 404, message: 'The request was rejected because the credential report is still being generated.' })
+
+      client = await later(61_000)
+      expect((await client.send(new GenerateCredentialReportCommand({}))).State).toBe('COMPLETE')
+      const report = await client.send(new GetCredentialReportCommand({}))
+      expect(report.ReportFormat).toBe('text/csv')
+      const generated = report.GeneratedTime?.getTime() ?? 0
+      expect(generated).toBeGreaterThanOrEqual(Math.floor(started / 1000) * 1000 + 60_000)
+      expect(generated).toBeLessThanOrEqual(Date.now() + 60_000)
+      expect(Buffer.from(report.Content ?? new Uint8Array()).toString('utf8')).toMatch(/^user,arn,user_creation_time,/)
+
+      client = await later(3 * 3600_000)
+      expect((await client.send(new GenerateCredentialReportCommand({}))).State).toBe('COMPLETE')
+      expect((await client.send(new GetCredentialReportCommand({}))).GeneratedTime?.getTime()).toBe(generated)
+
+      client = await later(3600_000)
+      expect(await failure(client.send(new GetCredentialReportCommand({})))).toEqual({
+        name: 'CredentialReportExpiredException',
+        status: 410,
+        message: 'The request was rejected because the most recent credential report has expired. To generate a new credential report, use GenerateCredentialReport.',
+      })
+      expect((await client.send(new GenerateCredentialReportCommand({}))).State).toBe('STARTED')
+      expect((await failure(client.send(new GetCredentialReportCommand({})))).name).toBe('CredentialReportNotReadyException')
+      client = await later(61_000)
+      expect((await client.send(new GetCredentialReportCommand({}))).GeneratedTime?.getTime()).toBeGreaterThan(generated + 4 * 3600_000)
+    } finally {
+      await local.stop()
+    }
+  })
+
+  it('reports every seeded user in IAM’s CSV, root first, with N/A, no_information and not_supported', async () => {
+    const client = iam(await assume('Wide'))
+    let state: string | undefined
+    for (let i = 0; i < 50 && state !== 'COMPLETE'; i++, await new Promise((r) => setTimeout(r, 20))) state = (await client.send(new GenerateCredentialReportCommand({}))).State
+    expect(state).toBe('COMPLETE')
+    const csv = Buffer.from((await client.send(new GetCredentialReportCommand({}))).Content ?? new Uint8Array()).toString('utf8')
+    const [header, ...rows] = csv.split('\n')
+    expect(header).toBe(CREDENTIAL_REPORT_HEADER)
+    const seedUsers = fixtureSeed().accounts[0]?.users ?? []
+    expect(rows).toHaveLength(seedUsers.length + 1)
+    const cells = new Map(rows.map((row) => row.split(',')).map((c) => [c[0], c]))
+    expect(rows[0]).toBe(
+      `<root_account>,arn:aws:iam::${ACCOUNT}:root,2020-01-01T00:00:00+00:00,not_supported,no_information,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`,
+    )
+    expect(rows.slice(1).map((row) => row.split(',').slice(0, 3))).toEqual(
+      seedUsers.map((u) => [u.name, `arn:aws:iam::${ACCOUNT}:user${u.path ?? '/'}${u.name}`, '2021-03-04T05:06:07+00:00']),
+    )
+    // user0000: a password last used (PasswordLastUsed ⇒ password enabled); user0001: API keys only;
+    // user0002: a password never used, with MFA; user0003: nothing.
+    const created = '2021-03-04T05:06:07+00:00'
+    const noKey = ['false', 'N/A', 'N/A', 'N/A', 'N/A']
+    const noCerts = ['false', 'N/A', 'false', 'N/A']
+    expect(cells.get('user0000')?.slice(3)).toEqual(['true', '2024-02-03T04:05:06+00:00', created, 'N/A', 'false', ...noKey, ...noKey, ...noCerts])
+    expect(cells.get('user0001')?.slice(3)).toEqual(['false', 'N/A', 'N/A', 'N/A', 'false', 'true', created, '2024-05-06T07:08:09+00:00', 'eu-west-1', 's3', 'false', 'N/A', 'N/A', 'N/A', 'N/A', ...noCerts])
+    expect(cells.get('user0002')?.slice(3, 8)).toEqual(['true', 'no_information', created, 'N/A', 'true'])
+    expect(cells.get('user0003')?.slice(3, 9)).toEqual(['false', 'N/A', 'N/A', 'N/A', 'false', 'false'])
   })
 })

@@ -13,6 +13,21 @@ const AccountId = t.refinement(t.string, (s) => /^\d{12}$/.test(s), 'AccountId')
 const Timestamp = t.refinement(t.string, (s) => !Number.isNaN(Date.parse(s)), 'Timestamp')
 const IamPath = t.refinement(t.string, (s) => /^\/(?:[\x21-\x7e]*\/)?$/.test(s) && s.length <= 512, 'IamPath')
 
+/**
+ * An array of `item` with a rule over the whole (e.g. at most 50): still an io-ts array type, unlike a
+ * refinement of one, so a bad item's error path stays `tags[0].key`.
+ */
+function constrainedArray<C extends t.Mixed>(item: C, ok: (items: ReadonlyArray<t.TypeOf<C>>) => boolean, expected: string): t.ArrayC<C> {
+  const base = t.array(item)
+  return new t.ArrayType(
+    expected,
+    (u): u is Array<t.TypeOf<C>> => base.is(u) && ok(u),
+    (u, c) => E.chain((items: Array<t.TypeOf<C>>) => (ok(items) ? t.success(items) : t.failure<Array<t.TypeOf<C>>>(u, c, expected)))(base.validate(u, c)),
+    base.encode,
+    item,
+  )
+}
+
 /** A caller outside the accounts: the platform's delegator, with long-term keys. */
 export const SeedPrincipal = t.intersection([
   t.type({ accessKeyId: t.string, secretAccessKey: t.string, arn: t.string }),
@@ -26,9 +41,41 @@ export const SeedRole = t.intersection([
 ])
 export type SeedRole = t.TypeOf<typeof SeedRole>
 
+/** A user tag, as IAM allows it: a key of 1–128 characters, a value of at most 256. */
+export const SeedTag = t.type({
+  key: t.refinement(t.string, (s) => s.length >= 1 && s.length <= 128, 'TagKey of 1–128 characters'),
+  value: t.refinement(t.string, (s) => s.length <= 256, 'TagValue of at most 256 characters'),
+})
+export type SeedTag = t.TypeOf<typeof SeedTag>
+
+/** One access key, as the credential report shows it (IAM allows two a user). */
+export const SeedAccessKey = t.intersection([
+  t.type({ active: t.boolean }),
+  t.partial({ lastUsedDate: Timestamp, lastUsedService: t.string, lastUsedRegion: t.string }),
+])
+export type SeedAccessKey = t.TypeOf<typeof SeedAccessKey>
+
+/**
+ * A user's credentials, for the credential report. Each field defaults from the rest of the user: a password
+ * when `passwordLastUsed` is set, no MFA, no access keys.
+ */
+export const SeedCredentials = t.partial({
+  passwordEnabled: t.boolean,
+  mfaActive: t.boolean,
+  accessKeys: constrainedArray(SeedAccessKey, (keys) => keys.length <= 2, 'at most 2 access keys'),
+})
+export type SeedCredentials = t.TypeOf<typeof SeedCredentials>
+
 export const SeedUser = t.intersection([
   t.type({ name: t.string, createDate: Timestamp }),
-  t.partial({ path: IamPath, id: t.string, passwordLastUsed: Timestamp }),
+  t.partial({
+    path: IamPath,
+    id: t.string,
+    passwordLastUsed: Timestamp,
+    /** At most 50, keys unique ignoring case (as IAM's). */
+    tags: constrainedArray(SeedTag, (tags) => tags.length <= 50 && new Set(tags.map((tag) => tag.key.toLowerCase())).size === tags.length, 'at most 50 tags, keys unique ignoring case'),
+    credentials: SeedCredentials,
+  }),
 ])
 export type SeedUser = t.TypeOf<typeof SeedUser>
 

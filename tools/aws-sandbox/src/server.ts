@@ -26,7 +26,7 @@ export interface SandboxOptions {
   readonly randomSeed?: number
   /** Global faults, over the seed's own. */
   readonly faults?: Faults
-  /** The clock (tests move it to expire sessions). */
+  /** The clock (tests move it to expire sessions and credential reports); also the responses' `Date`. */
   readonly now?: () => Date
 }
 
@@ -99,7 +99,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 
   function send(res: ServerResponse, status: number, body: string, requestId: string): void {
-    res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': requestId })
+    // Date by the sandbox's clock: the SDK corrects its clock skew from it, as it does against AWS.
+    res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': requestId, date: now().toUTCString() })
     res.end(body)
   }
 

@@ -7,7 +7,7 @@ import type { PolicyDocument } from './policy.js'
 import { iamId, seededRandom } from './rng.js'
 import type { Seed, SeedPrincipal } from './seed.js'
 
-/** An IAM user as IAM lists it. */
+/** An IAM user as IAM lists it, with its tags (ListUserTags) and credentials (the credential report). */
 export interface UserEntity {
   readonly UserName: string
   readonly UserId: string
@@ -15,6 +15,23 @@ export interface UserEntity {
   readonly Path: string
   readonly CreateDate: Date
   readonly PasswordLastUsed?: Date
+  readonly Tags: ReadonlyArray<{ readonly Key: string; readonly Value: string }>
+  readonly credentials: UserCredentials
+}
+
+/** What the credential report says of a user's password, MFA and access keys (defaults applied). */
+export interface UserCredentials {
+  readonly passwordEnabled: boolean
+  readonly mfaActive: boolean
+  readonly accessKeys: ReadonlyArray<{ readonly active: boolean; readonly lastUsed?: { readonly date: Date; readonly service?: string; readonly region?: string } }>
+}
+
+/** An account's credential report: generation runs from `startedAt` to `readyAt` (epoch ms). */
+export interface CredentialReport {
+  readonly startedAt: number
+  readonly readyAt: number
+  /** The CSV, as of the start of generation. */
+  readonly csv: string
 }
 
 /** An IAM group as IAM lists it, with its members (user names, in order). */
@@ -40,6 +57,7 @@ export interface RoleEntity {
 export interface AccountState {
   readonly id: string
   readonly users: ReadonlyArray<UserEntity>
+  readonly usersByName: ReadonlyMap<string, UserEntity>
   readonly groups: ReadonlyArray<GroupEntity>
   readonly groupsByName: ReadonlyMap<string, GroupEntity>
   readonly roles: ReadonlyMap<string, RoleEntity>
@@ -61,12 +79,16 @@ export interface SessionEntity {
   readonly expiresAt: number
 }
 
+const NO_TAGS: UserEntity['Tags'] = []
+
 /** The whole sandbox state. */
 export class SandboxState {
   readonly partition: string
   readonly accounts = new Map<string, AccountState>()
   readonly principals = new Map<string, SeedPrincipal>()
   readonly sessions = new Map<string, SessionEntity>()
+  /** The latest credential report of each account, and how many each has generated. */
+  readonly credentialReports = new Map<string, CredentialReport & { readonly generation: number }>()
   /** Every secret the sandbox has issued or holds (the reliability suite greps outputs for them). */
   readonly issuedSecrets: string[] = []
 
@@ -88,6 +110,17 @@ export class SandboxState {
           Path: u.path ?? '/',
           CreateDate: new Date(u.createDate),
           ...(u.passwordLastUsed !== undefined ? { PasswordLastUsed: new Date(u.passwordLastUsed) } : {}),
+          Tags: u.tags === undefined ? NO_TAGS : u.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
+          credentials: {
+            passwordEnabled: u.credentials?.passwordEnabled ?? u.passwordLastUsed !== undefined,
+            mfaActive: u.credentials?.mfaActive ?? false,
+            accessKeys: (u.credentials?.accessKeys ?? []).map((k) => ({
+              active: k.active,
+              ...(k.lastUsedDate !== undefined
+                ? { lastUsed: { date: new Date(k.lastUsedDate), ...(k.lastUsedService !== undefined ? { service: k.lastUsedService } : {}), ...(k.lastUsedRegion !== undefined ? { region: k.lastUsedRegion } : {}) } }
+                : {}),
+            })),
+          },
         }),
       )
       const usersByName = new Map(users.map((u) => [u.UserName, u]))
@@ -111,7 +144,7 @@ export class SandboxState {
           { name: r.name, id: r.id ?? id('AROA'), arn: arn('role', r.path, r.name), trustPolicy: r.trustPolicy, permissionPolicies: r.permissionPolicies },
         ]),
       )
-      this.accounts.set(a.id, { id: a.id, users, groups, groupsByName: new Map(groups.map((g) => [g.GroupName, g])), roles })
+      this.accounts.set(a.id, { id: a.id, users, usersByName, groups, groupsByName: new Map(groups.map((g) => [g.GroupName, g])), roles })
     }
   }
 

@@ -3,7 +3,7 @@ import { allowPolicy, sandboxDelegator, trustPolicy, READ_ONLY_ACTIONS } from '.
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Seed, SeedPrincipal } from '../seed.js'
+import type { Seed, SeedPrincipal, SeedUser } from '../seed.js'
 
 export const ACCOUNT = '123456789012'
 export const EXTERNAL_ID = 'org-42:tenant/acme'
@@ -14,14 +14,31 @@ export const stranger: SeedPrincipal = {
 }
 export const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`
 
+/**
+ * Tags and credentials beyond the defaults: `user0000` has five tags (every tenth user has an `email` tag);
+ * `user0001` signs in only with keys (one used, one inactive), `user0002` has a password it never used and MFA.
+ */
+const FIXTURE_EXTRAS: Readonly<Record<string, Pick<SeedUser, 'tags' | 'credentials'>>> = {
+  user0000: {
+    tags: ['email:user0000@example.com', 'team:platform', 'cost-center:4711', 'owner:', 'Name:User Zero <0>'].map((t) => ({ key: t.slice(0, t.indexOf(':')), value: t.slice(t.indexOf(':') + 1) })),
+  },
+  user0001: { credentials: { accessKeys: [{ active: true, lastUsedDate: '2024-05-06T07:08:09Z', lastUsedService: 's3', lastUsedRegion: 'eu-west-1' }, { active: false }] } },
+  user0002: { credentials: { passwordEnabled: true, mfaActive: true } },
+}
+
 /** 2,500 users; `big` has 1,200 members, `empty` none, `admins` 3; roles for every permission case. */
 export function fixtureSeed(): Seed {
-  const users = Array.from({ length: 2500 }, (_, i) => ({
-    name: `user${String(i).padStart(4, '0')}`,
-    path: i % 2 === 0 ? '/' : '/eng/',
-    createDate: '2021-03-04T05:06:07Z',
-    ...(i % 5 === 0 ? { passwordLastUsed: '2024-02-03T04:05:06Z' } : {}),
-  }))
+  const users = Array.from({ length: 2500 }, (_, i): SeedUser => {
+    const name = `user${String(i).padStart(4, '0')}`
+    return {
+      name,
+      path: i % 2 === 0 ? '/' : '/eng/',
+      createDate: '2021-03-04T05:06:07Z',
+      ...(i % 5 === 0 ? { passwordLastUsed: '2024-02-03T04:05:06Z' } : {}),
+      ...(i % 10 === 0 ? { tags: [{ key: 'email', value: `${name}@example.com` }] } : {}),
+      ...FIXTURE_EXTRAS[name],
+    }
+  })
   const trust = trustPolicy(sandboxDelegator.arn, EXTERNAL_ID)
   return {
     principals: [sandboxDelegator, stranger],

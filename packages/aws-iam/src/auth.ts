@@ -4,10 +4,10 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam'
 import { assumeRole, defaultRegion, type AwsDeps, type AwsSession } from '@connectors/aws'
-import type { ConnectorError, RunContext } from '@connectors/core'
+import { permissionsFor, type ConnectorError, type RunContext } from '@connectors/core'
 import * as TE from 'fp-ts/TaskEither'
-import type { AwsIamConfig } from './config.js'
-import { POLICY } from './manifest.js'
+import { featuresOf, type AwsIamConfig } from './config.js'
+import { manifest, POLICY } from './manifest.js'
 
 /** The connector id. */
 export const CONNECTOR_ID = 'aws-iam'
@@ -23,8 +23,8 @@ export interface AwsIamSession extends AwsSession {
 
 /** AssumeRole with ExternalId and the least-privilege session policy; then a refreshing IAM session. */
 export function authenticate(deps: AwsIamDeps) {
-  // No feature of this connector adds a permission yet: every session gets the manifest's required ones.
-  const assume = assumeRole({ id: CONNECTOR_ID, permissions: () => POLICY.permissions, policySid: POLICY.sid }, deps)
+  // The session may call exactly what this account's config needs: the required actions and its features' ones.
+  const assume = assumeRole({ id: CONNECTOR_ID, permissions: (config) => permissionsFor(manifest, featuresOf(config as AwsIamConfig)), policySid: POLICY.sid }, deps)
   return (config: AwsIamConfig, ctx: RunContext): TE.TaskEither<ConnectorError, AwsIamSession> =>
     TE.map((session: AwsSession) => ({
       ...session,

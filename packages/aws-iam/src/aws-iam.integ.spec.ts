@@ -183,6 +183,44 @@ describe('aws-iam against the sandbox', () => {
   })
 })
 
+describe('aws-iam opt-in features: the email tag and the credential report', () => {
+  const WIDE = roleArn('platform/Wide')
+  const optIn = (s: Sandbox, role = WIDE) => sandboxConfig(s.endpoint, role, EXTERNAL_ID, { email: { tag: 'EMAIL', template: '{username}@acme.example' }, credentialReport: true })
+
+  it("takes a user's email from its tag before the template, and its access and last use from the credential report", async () => {
+    const s = await sandboxWith({ reportGenerationMs: 300 })
+    const { outcome, records } = await runSync(connector, optIn(s))
+    expect(outcome.errors.map(errorMessage)).toEqual([])
+    const users = new Map((records('users') as User[]).map((u) => [u.username, u]))
+    expect(users.get('user0000')?.email).toBe('user0000@example.com')
+    expect(users.get('user0010')?.email).toBe('user0010@example.com')
+    expect(users.get('user0003')?.email).toBe('user0003@acme.example')
+    // An API-only user is not "never used": its key's last use is its last use.
+    expect(users.get('user0001')).toMatchObject({ externalStatus: 'keys-only', lastUsedAt: '2024-05-06T07:08:09.000Z' })
+    expect(users.get('user0002')?.externalStatus).toBe('console-only+mfa')
+    // One ListUserTags a user no other rule placed; the report asked for until it was ready, then read once.
+    const calls = (action: string) => s.stats().requests.filter((r) => r.action === action && r.outcome === 'ok').reduce((n, r) => n + r.count, 0)
+    expect(calls('ListUserTags')).toBe(2500)
+    expect(calls('GetCredentialReport')).toBe(1)
+    expect(calls('GenerateCredentialReport')).toBeGreaterThanOrEqual(2)
+  })
+
+  it("asks for the features' permissions in the session policy and the check only when they are on", async () => {
+    const s = await sandboxWith()
+    const plain = await checkConnector(connector, sandboxConfig(s.endpoint, WIDE, EXTERNAL_ID), defaultRunContext())()
+    expect(plain.steps.map((x) => x.step)).toEqual(['config', 'sts:AssumeRole', 'iam:ListUsers', 'iam:ListGroups', 'iam:GetGroup'])
+    const enabled = await checkConnector(connector, optIn(s), defaultRunContext())()
+    expect(enabled.steps.map((x) => `${x.step}:${x.status}`)).toEqual(['config:ok', 'sts:AssumeRole:ok', 'iam:ListUsers:ok', 'iam:ListGroups:ok', 'iam:GetGroup:ok', 'iam:ListUserTags:ok', 'iam:GenerateCredentialReport:ok', 'iam:GetCredentialReport:ok'])
+    // A role without them: the check names the first missing one, and a sync still lists every user (partial).
+    const denied = await checkConnector(connector, optIn(s, READ_ONLY), defaultRunContext())()
+    expect(denied.steps.find((x) => x.status === 'failed')).toMatchObject({ step: 'iam:ListUserTags', error: { reason: 'AccessDenied', fix: expect.stringContaining('add iam:ListUserTags') } })
+    const { outcome } = await runSync(connector, sandboxConfig(s.endpoint, READ_ONLY, EXTERNAL_ID, { credentialReport: true }))
+    expect(outcome.complete).toBe(false)
+    expect(outcome.completedEntities).toEqual(['groups', 'memberships'])
+    expect(outcome.errors).toEqual([expect.objectContaining({ reason: 'AccessDenied', permission: 'iam:GenerateCredentialReport' })])
+  })
+})
+
 describe('aws-iam against hostile upstream data', () => {
   const hostile = async (h: NonNullable<Faults['hostile']>) => {
     const s = await sandboxWith({ hostile: h })

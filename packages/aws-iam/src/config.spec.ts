@@ -58,6 +58,6 @@ describe('AwsIamConfig', () => {
     expect(schema.required).toEqual(['roleArn'])
     expect(schema.properties['externalId']).toMatchObject({ type: 'string', writeOnly: true, minLength: 2, maxLength: 1224 })
     expect(schema.properties['sessionDurationSeconds']).toMatchObject({ type: 'integer', minimum: 900, maximum: 43200 })
-    expect(Object.keys(schema.properties)).toEqual(['roleArn', 'externalId', 'region', 'roleSessionName', 'sessionDurationSeconds', 'email', 'endpoints', 'requestTimeoutMs'])
+    expect(Object.keys(schema.properties)).toEqual(['roleArn', 'externalId', 'region', 'roleSessionName', 'sessionDurationSeconds', 'email', 'credentialReport', 'endpoints', 'requestTimeoutMs'])
   })
 })

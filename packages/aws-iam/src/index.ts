@@ -4,18 +4,14 @@
  * iam:GetGroup only.
  * @packageDocumentation
  */
-import { parseRoleArn, permissionPolicy, renderPolicy, trustPolicy } from '@connectors/aws'
+import { awsSetupKit, parseRoleArn } from '@connectors/aws'
 import { defineConnector } from '@connectors/core'
 import { authenticate, CONNECTOR_ID, type AwsIamDeps, type AwsIamSession } from './auth.js'
-import { AwsIamConfig } from './config.js'
+import { AwsIamConfig, featuresOf } from './config.js'
 import { groupsFetcher } from './fetchers/groups.js'
 import { membershipsFetcher } from './fetchers/memberships.js'
 import { usersFetcher } from './fetchers/users.js'
 import { manifest, POLICY } from './manifest.js'
-
-/** Placeholders in the published trust policy: the platform fills them in for each customer. */
-const DELEGATOR_PLACEHOLDER = 'arn:aws:iam::PLATFORM_ACCOUNT_ID:role/connectors-delegator'
-const EXTERNAL_ID_PLACEHOLDER = 'YOUR_ORGANIZATION_ID'
 
 /** Builds the connector over explicit dependencies (tests pass base credentials, timeouts, retry policy). */
 export function createAwsIamConnector(deps: AwsIamDeps = {}) {
@@ -27,11 +23,10 @@ export function createAwsIamConnector(deps: AwsIamDeps = {}) {
     manifest,
     accountOf: (config) => parseRoleArn(config.roleArn).accountId,
     auth: authenticate(deps),
+    featuresOf,
     fetchers: { groups: groupsFetcher, memberships: membershipsFetcher, users: usersFetcher },
-    setupDocs: () => [
-      { file: 'permission-policy.json', content: renderPolicy(permissionPolicy(POLICY.permissions, POLICY.sid)) },
-      { file: 'trust-policy.json', content: renderPolicy(trustPolicy(DELEGATOR_PLACEHOLDER, EXTERNAL_ID_PLACEHOLDER)) },
-    ],
+    // The customer's setup kit (docs/connectors/aws-iam/): placeholders without values, the platform's own with them.
+    setupDocs: (values) => awsSetupKit({ connectorId: CONNECTOR_ID, displayName: 'AWS IAM', manifest, roleName: 'ConnectorsReadOnly', policyName: POLICY.sid, sid: POLICY.sid }, values),
   })
 }
 

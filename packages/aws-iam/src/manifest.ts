@@ -16,18 +16,27 @@ export const manifest: Manifest = {
     { name: 'Arn', description: 'The user ARN', source: 'ListUsers.Arn' },
     { name: 'Path', description: 'The IAM path', source: 'ListUsers.Path' },
     { name: 'CreatedAt', description: 'When the user was created', source: 'ListUsers.CreateDate' },
-    { name: 'LastUsedAt', description: 'Last console sign-in, when IAM reports one', source: 'ListUsers.PasswordLastUsed' },
-    { name: 'ExternalStatus', description: '`signed-in` when IAM reports a console sign-in, else `no-sign-in-recorded`', source: 'ListUsers.PasswordLastUsed' },
+    { name: 'LastUsedAt', description: 'Last console sign-in; with the credential report, the latest of sign-in and access-key use', source: 'ListUsers.PasswordLastUsed, credential report' },
+    { name: 'ExternalStatus', description: '`signed-in` or `no-sign-in-recorded`; with the credential report, `console+keys`, `console-only`, `keys-only` or `console-disabled` (`+mfa` when MFA is on)', source: 'ListUsers.PasswordLastUsed, credential report' },
     { name: 'Roles', description: 'Names of the IAM groups the user belongs to', source: 'GetGroup.Users' },
   ],
   licenseTypes: [AWS_IAM_LICENSE],
   entities: ['users', 'groups', 'memberships'],
   fetchers: [
-    { entity: 'users', permissions: ['iam:ListUsers'], description: 'Lists every IAM user (MaxItems 1000).' },
+    {
+      entity: 'users',
+      permissions: ['iam:ListUsers'],
+      description: 'Lists every IAM user (MaxItems 1000).',
+      optionalPermissions: [
+        { permission: 'iam:ListUserTags', feature: 'userTags', description: "reads the email tag of users no other rule places (config email.tag)" },
+        { permission: 'iam:GenerateCredentialReport', feature: 'credentialReport', description: 'asks IAM for the credential report (config credentialReport)' },
+        { permission: 'iam:GetCredentialReport', feature: 'credentialReport', description: 'reads console, MFA and access-key use from it' },
+      ],
+    },
     { entity: 'groups', permissions: ['iam:ListGroups'], description: 'Lists every IAM group (MaxItems 1000).' },
     { entity: 'memberships', permissions: ['iam:GetGroup'], description: "Reads each group's members (MaxItems 1000), with adaptive concurrency." },
   ],
 }
 
-/** The manifest's actions and the Sid of their statement: the customer's permission policy and the session policy. */
+/** The manifest's required actions and the Sid of their statement: the customer's permission policy and the session policy. */
 export const POLICY = { permissions: requiredPermissions(manifest), sid: 'ConnectorsReadIamUsersAndGroups' } as const

@@ -37,3 +37,5 @@ export {
   type SdkClient,
 } from './internal/session.js'
 export { sdkPages, checkedListing, type Pagination, type TokenPage, type ListingCheck } from './internal/pages.js'
+export { awsSetupKit, type SetupDoc } from './internal/setup-kit.js'
+export { SETUP_PLACEHOLDERS, type AwsSetupKitSpec } from './internal/setup-kit-inputs.js'

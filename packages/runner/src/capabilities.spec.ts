@@ -9,7 +9,7 @@ describe('capabilities', () => {
   it('renders one row per connector from its manifest', async () => {
     const awsIam = await loadConnector('@connectors/aws-iam')
     expect(renderCapabilitiesTable([awsIam]).split('\n')[2]).toBe(
-      '| AWS IAM (`aws-iam` 0.1.0) | Username, Status, Email, UserId, Arn, Path, CreatedAt, LastUsedAt, ExternalStatus, Roles | AWS IAM | users, groups, memberships | `iam:ListUsers`, `iam:ListGroups`, `iam:GetGroup` | – |',
+      '| AWS IAM (`aws-iam` 0.1.0) | Username, Status, Email, UserId, Arn, Path, CreatedAt, LastUsedAt, ExternalStatus, Roles | AWS IAM | users, groups, memberships | `iam:ListUsers`, `iam:ListGroups`, `iam:GetGroup` | `iam:ListUserTags` (userTags), `iam:GenerateCredentialReport` (credentialReport), `iam:GetCredentialReport` (credentialReport) |',
     )
   })
 

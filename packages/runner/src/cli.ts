@@ -1,5 +1,5 @@
 /**
- * The `connectors` CLI: list | spec | validate | check | sync | capabilities | completion. Commands live in
+ * The `connectors` CLI: list | spec | validate | check | sync | setup | capabilities | completion. Commands live in
  * `commands/`; this file declares the program and turns every way a command can end into an exit code.
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { checkCommand } from './commands/check.js'
 import { capabilitiesCommand, listCommand, specCommand, validateCommand } from './commands/inspect.js'
 import { DEFAULT_CONCURRENCY, EXIT, installed, load, UsageError, type Io } from './commands/io.js'
+import { setupCommand, type SetupOptions } from './commands/setup.js'
 import { syncCommand } from './commands/sync.js'
 import { completionScript } from './completion.js'
 import { LockedError } from './lock.js'
@@ -97,6 +98,14 @@ export function createProgram(io: Io): { readonly program: Command; run: (argv: 
     .option('--write', 'write docs/CAPABILITIES.md, the README region and each connector’s setup docs')
     .option('--check', 'exit 1 when a generated file is stale')
     .action(async (opts: { write?: boolean; check?: boolean }) => done(await capabilitiesCommand(opts, io)))
+
+  program
+    .command('setup <connector>')
+    .description("print a connector's setup kit for a customer (its README), filled in; --out writes every file")
+    .option('--org <id>', "the customer's organization id: the sts:ExternalId their role's trust policy requires")
+    .option('--principal <arn>', "the platform's principal, a role ARN: the only one their role trusts")
+    .option('--out <dir>', 'write every file of the kit into this folder (README, policies, script, CloudFormation, Terraform)')
+    .action(async (name: string, opts: SetupOptions) => done(await setupCommand(name, opts, io)))
 
   program
     .command('completion')

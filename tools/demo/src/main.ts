@@ -1,64 +1,112 @@
 /**
- * The README's main job: starts the AWS sandbox with a bundled demo organization — four healthy accounts, one
- * whose customer set a different ExternalId, one whose role lacks iam:GetGroup — and runs `connectors sync`
- * against it as a user would, then says where the outputs are. No AWS account needed.
+ * The README's main job: starts the AWS sandbox with a bundled demo organization — four healthy accounts, one whose
+ * customer set a different ExternalId, one whose role lacks iam:GetGroup — and runs `connectors sync` against it as
+ * a user would. Then it shows what the platform's admins rely on: a user who leaves is reported deleted, and stays
+ * deleted in the next users file even when the one before it was lost. No AWS account needed.
  */
-import { allowPolicy, delegatorEnv, generateOrganization, startSandbox } from '@connectors/aws-sandbox'
+import { allowPolicy, delegatorEnv, generateOrganization, startSandbox, type Seed } from '@connectors/aws-sandbox'
 import { spawn } from 'node:child_process'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)))
-const EXTERNAL_ID = 'org-demo-2026'
+const ORGANIZATION_ID = 'org-demo-2026'
 const organization = generateOrganization({
   accounts: 6,
   users: 250,
   groups: 12,
   members: 30,
   seed: 2026,
+  // Console users, API-only users with a used access key, and users with nothing: the credential report tells them apart.
+  userCredentials: true,
   // The fifth customer pasted a different organization id into its trust policy.
-  externalId: (i) => (i === 4 ? 'org-someone-else' : EXTERNAL_ID),
+  externalId: (i) => (i === 4 ? 'org-someone-else' : ORGANIZATION_ID),
 })
+const [first] = organization.accounts
+// The first customer has a user named by its address, and a service user nobody should pay a license for.
+if (first !== undefined) first.users.push({ name: 'ann@customer-1.example', id: 'AIDADEMOANN0000000001', createDate: '2024-01-02T03:04:05Z' }, { name: 'svc-backup', id: 'AIDADEMOSVC0000000001', path: '/service/', createDate: '2024-01-02T03:04:05Z' })
 // The sixth customer's role forgot iam:GetGroup.
 const sixth = organization.accounts[5]
 if (sixth !== undefined) sixth.roles = sixth.roles.map((r) => ({ ...r, permissionPolicies: [allowPolicy(['iam:ListUsers', 'iam:ListGroups'])] }))
 
-const sandbox = await startSandbox({ seed: organization, faults: { latencyMs: 15, jitterMs: 10, throttle: { rate: 20, burst: 20, per: 'action' } } })
 const dir = join(root, '.connectors', 'demo')
+const out = join(root, 'out', 'demo')
+const state = join(dir, 'state.db')
 await mkdir(dir, { recursive: true })
-const runConfig = {
-  connectors: [
-    {
-      connector: '@connectors/aws-iam',
-      accounts: organization.accounts.map((a, i) => ({
-        name: `customer-${i + 1}`,
-        config: {
-          roleArn: `arn:aws:iam::${a.id}:role/ConnectorsReadOnly`,
-          externalId: '${env:DEMO_EXTERNAL_ID}',
-          email: { template: '{username}@customer-' + String(i + 1) + '.example' },
-          endpoints: { sts: sandbox.endpoint, iam: sandbox.endpoint },
-        },
-      })),
-    },
-  ],
-}
-const configFile = join(dir, 'run.json')
-await writeFile(configFile, `${JSON.stringify(runConfig, null, 2)}\n`)
-process.stdout.write(`AWS sandbox at ${sandbox.endpoint} with ${organization.accounts.length} accounts; running connectors sync…\n\n`)
+await rm(state, { force: true })
 
-const cli = join(root, 'packages', 'runner', 'bin', 'connectors.js')
-const child = spawn(process.execPath, [cli, 'sync', '--config', configFile, '--out', 'out/demo', '--state', '.connectors/demo/state.db', '--log-level', 'fatal'], {
-  cwd: root,
-  stdio: 'inherit',
-  // The platform's base credentials, as the AWS default provider chain reads them (sandbox-only keys).
-  env: { ...process.env, ...delegatorEnv({ DEMO_EXTERNAL_ID: EXTERNAL_ID }) },
-})
-const code = await new Promise<number | null>((done) => child.once('exit', done))
-await sandbox.stop()
+/** Serves `seed` and runs `connectors sync` against it; returns the CLI's exit code. */
+async function syncAgainst(seed: Seed, logLevel: string, show: boolean): Promise<number | null> {
+  const sandbox = await startSandbox({ seed, faults: { latencyMs: 15, jitterMs: 10, throttle: { rate: 20, burst: 20, per: 'action' } } })
+  const runConfig = {
+    platform: { organizationId: ORGANIZATION_ID, principalArn: 'arn:aws:iam::999999999999:role/connectors-delegator' },
+    connectors: [
+      {
+        connector: '@connectors/aws-iam',
+        accounts: seed.accounts.map((a, i) => ({
+          name: `customer-${i + 1}`,
+          ...(i === 0 ? { exclude: ['svc-*'] } : {}),
+          config: {
+            roleArn: `arn:aws:iam::${a.id}:role/ConnectorsReadOnly`,
+            email: { template: `{username}@customer-${i + 1}.example` },
+            credentialReport: i !== 5,
+            endpoints: { sts: sandbox.endpoint, iam: sandbox.endpoint },
+          },
+        })),
+      },
+    ],
+  }
+  const configFile = join(dir, 'run.json')
+  await writeFile(configFile, `${JSON.stringify(runConfig, null, 2)}\n`)
+  const cli = join(root, 'packages', 'runner', 'bin', 'connectors.js')
+  const child = spawn(process.execPath, [cli, 'sync', '--config', configFile, '--out', out, '--state', state, '--log-level', logLevel], {
+    cwd: root,
+    stdio: ['ignore', show ? 'inherit' : 'ignore', 'inherit'],
+    // The platform's base credentials, as the AWS default provider chain reads them (sandbox-only keys).
+    env: { ...process.env, ...delegatorEnv({}) },
+  })
+  const code = await new Promise<number | null>((done) => child.once('exit', done))
+  await sandbox.stop()
+  return code
+}
+
+const usersFile = join(out, 'torii', 'aws-iam', 'customer-1.json')
+const stated = async (email: string) => ((JSON.parse(await readFile(usersFile, 'utf8')) as { users: Array<{ email: string; status: string }> }).users.find((u) => u.email === email)?.status ?? 'absent')
+
+process.stdout.write(`AWS sandbox with ${organization.accounts.length} accounts; running connectors sync…\n\n`)
+const code = await syncAgainst(organization, 'fatal', true)
+
+// A user leaves customer-1: the next complete sync reports them deleted.
+const leaver = first?.users[0]?.name ?? ''
+const leaverEmail = `${leaver}@customer-1.example`
+const afterLeaving: Seed = JSON.parse(JSON.stringify(organization)) as Seed
+const changed = afterLeaving.accounts[0]
+if (changed !== undefined) {
+  changed.users = changed.users.filter((u) => u.name !== leaver)
+  changed.groups = changed.groups.map((g) => ({ ...g, members: g.members.filter((m) => m !== leaver) }))
+}
+await syncAgainst(afterLeaving, 'fatal', false)
+const deletedOnce = await stated(leaverEmail)
+// That users file never reaches the platform; the next one still states the deletion.
+await rm(usersFile)
+await syncAgainst(afterLeaving, 'fatal', false)
+const deletedAgain = await stated(leaverEmail)
+
+const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { units: Array<{ unit: string; counts: { excluded: number } }> }
+const records = (await readFile(join(out, 'records', 'aws-iam', 'customer-1.ndjson'), 'utf8')).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { type: string; data: { username: string; externalStatus?: string; lastUsedAt?: string } })
+const apiOnly = records.find((r) => r.type === 'user' && r.data.externalStatus === 'keys-only')?.data
 process.stdout.write(
-  `\nThe two failing accounts are deliberate: customer-5's trust policy expects another ExternalId, customer-6's role lacks iam:GetGroup.\n` +
-    `Outputs: out/demo/report.json, out/demo/records/aws-iam/<account>.ndjson, out/demo/torii/aws-iam/<account>.json; state: .connectors/demo/state.db\n`,
+  [
+    '',
+    "The two failing accounts are deliberate: customer-5's trust policy expects another ExternalId, customer-6's role lacks iam:GetGroup.",
+    'customer-1, as its users file states it:',
+    `  ann@customer-1.example keeps her address as her email (${await stated('ann@customer-1.example')}); svc-backup is excluded (${report.units.find((u) => u.unit === 'customer-1')?.counts.excluded ?? 0} excluded)`,
+    `  ${leaver} left: ${deletedOnce} in the next users file; that file was then lost, and the one after still says ${deletedAgain}`,
+    ...(apiOnly !== undefined ? [`  ${apiOnly.username} signs in with access keys only (${apiOnly.externalStatus}); last used ${apiOnly.lastUsedAt ?? 'never'}, from the credential report`] : []),
+    `Outputs: ${join('out', 'demo')}/report.json, records/aws-iam/<account>.ndjson, torii/aws-iam/<account>.json; state: ${join('.connectors', 'demo', 'state.db')}`,
+    '',
+  ].join('\n'),
 )
 // Exit 1 from the sync is the expected outcome of the demo (two broken accounts); anything else is a real failure.
 process.exitCode = code === 0 || code === 1 ? 0 : (code ?? 1)

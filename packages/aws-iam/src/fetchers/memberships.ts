@@ -10,6 +10,7 @@ import * as TE from 'fp-ts/TaskEither'
 import type { AwsIamSession } from '../auth.js'
 import { mapMembership } from '../mappers/group.js'
 import { IAM, PAGE_SIZE } from './pages.js'
+import { allowedIfNotFound } from './users.js'
 
 /** Every member of one group, following GetGroup's pagination. */
 export function listGroupMembers(session: AwsIamSession, group: Group): TE.TaskEither<ConnectorError, ReadonlyArray<Membership>> {
@@ -31,10 +32,7 @@ export const membershipsFetcher: Fetcher<AwsIamSession, 'memberships'> = {
   needs: ['groups'],
   probes: {
     // One call whatever the account holds; NoSuchEntity proves the permission.
-    'iam:GetGroup': (session) =>
-      TE.orElse((error: ConnectorError) => (error.reason === 'NotFound' ? TE.right<ConnectorError, unknown>(undefined) : TE.left(error)))(
-        sdkCall(session, 'iam:GetGroup', () => session.iam().send(new GetGroupCommand({ GroupName: PROBE_GROUP, MaxItems: 1 }))),
-      ),
+    'iam:GetGroup': (session) => allowedIfNotFound(sdkCall(session, 'iam:GetGroup', () => session.iam().send(new GetGroupCommand({ GroupName: PROBE_GROUP, MaxItems: 1 })))),
   },
   fetch: (session, inputs) => mapConcurrent(inputs.groups ?? [], (group) => listGroupMembers(session, group), session.limiter),
 }

@@ -21,6 +21,13 @@ describe('translateAwsError', () => {
     expect(t(sdkError('AccessDenied', explicit, 403))).toMatchObject({ reason: 'AccessDenied', fix: expect.stringContaining('remove the explicit deny of iam:GetGroup') })
   })
 
+  it("fills in the platform's principal and the setup command when AssumeRole is refused", () => {
+    const refused = translateAwsError(sdkError('AccessDenied', 'User: x is not authorized to perform: sts:AssumeRole on resource: r', 403), { ...scope, operation: 'sts:AssumeRole' }, 'assume', ROLE, 'arn:aws:iam::111122223333:role/platform')
+    expect(refused.fix).toBe(
+      "in account 123456789012, make sure role ConnectorsReadOnly exists and its trust policy allows the platform's principal arn:aws:iam::111122223333:role/platform with sts:ExternalId equal to this organization's id; `connectors setup aws-iam --org <organization id> --principal arn:aws:iam::111122223333:role/platform` prints the whole trust policy to paste",
+    )
+  })
+
   it('never passes on the value AWS quotes in a validation error (it may be the ExternalId)', () => {
     const quoted = "1 validation error detected: Value 'org-secret 42!' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:/-]*"
     const assume = t(sdkError('ValidationError', quoted, 400), 'assume')

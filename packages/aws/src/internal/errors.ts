@@ -69,12 +69,15 @@ function networkCode(e: SdkErrorLike): string | undefined {
 
 const roleName = (roleArn: string) => roleArn.split('/').pop() ?? roleArn
 
-function denied(scope: ErrorScope, phase: Phase, roleArn: string, message: string): ConnectorError {
+function denied(scope: ErrorScope, phase: Phase, roleArn: string, message: string, principalArn?: string): ConnectorError {
   if (phase === 'assume') {
+    // With the platform's principal known, the fix says what to paste, filled in (but for the ExternalId, never shown).
+    const principal = principalArn !== undefined ? `the platform's principal ${principalArn}` : "the platform's principal"
+    const kit = principalArn !== undefined ? `; \`connectors setup ${scope.connector} --org <organization id> --principal ${principalArn}\` prints the whole trust policy to paste` : ` (the template is docs/connectors/${scope.connector}/trust-policy.json)`
     return ConnectorError.authFailed({
       ...scope,
       detail: `AssumeRole on ${roleArn} was refused: the role's trust policy does not trust the platform's principal, or its sts:ExternalId condition does not match the configured ExternalId, or the role does not exist`,
-      fix: `in account ${scope.account}, make sure role ${roleName(roleArn)} exists and its trust policy allows the platform's principal with sts:ExternalId equal to this organization's id (the template is docs/connectors/${scope.connector}/trust-policy.json)`,
+      fix: `in account ${scope.account}, make sure role ${roleName(roleArn)} exists and its trust policy allows ${principal} with sts:ExternalId equal to this organization's id${kit}`,
     })
   }
   const permission = missingPermission(message)
@@ -94,7 +97,7 @@ function denied(scope: ErrorScope, phase: Phase, roleArn: string, message: strin
  * Translates anything the SDK threw. `roleArn` names the role in trust failures; `phase` says whether the
  * platform's base credentials, the AssumeRole call or the assumed session was in play.
  */
-export function translateAwsError(thrown: unknown, scope: ErrorScope, phase: Phase, roleArn: string): ConnectorError {
+export function translateAwsError(thrown: unknown, scope: ErrorScope, phase: Phase, roleArn: string, principalArn?: string): ConnectorError {
   const e: SdkErrorLike = typeof thrown === 'object' && thrown !== null ? (thrown as SdkErrorLike) : { message: String(thrown) }
   const name = e.name ?? 'Error'
   const message = e.message ?? ''
@@ -121,7 +124,7 @@ export function translateAwsError(thrown: unknown, scope: ErrorScope, phase: Pha
           fix: 'check the platform credentials in the AWS default chain (access key, profile, SSO or instance role) and the host clock',
         })
   }
-  if (DENIED.has(name)) return denied(scope, phase, roleArn, message)
+  if (DENIED.has(name)) return denied(scope, phase, roleArn, message, principalArn)
   if (NOT_FOUND.has(name)) return ConnectorError.notFound({ ...scope, detail: message || 'the entity does not exist' })
   if (INVALID.has(name)) {
     // AssumeRole's parameters come from the config (session name, duration); a service call's are the connector's own.

@@ -211,7 +211,7 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
         }
         return E.right({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration !== undefined ? { expiration: c.Expiration } : {}) })
       } catch (thrown) {
-        return E.left(translateAwsError(thrown, scope('sts:AssumeRole'), 'assume', config.roleArn))
+        return E.left(translateAwsError(thrown, scope('sts:AssumeRole'), 'assume', config.roleArn, ctx.platform?.principalArn))
       }
     }
 

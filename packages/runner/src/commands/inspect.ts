@@ -2,13 +2,13 @@
  * The commands that run nothing upstream: `list`, `spec`, `validate`, `capabilities`. They find the installed
  * connectors the way `sync` does, from the runner's own install, so they work from any folder.
  */
-import { suggestion, toJsonSchema, type AnyConnector } from '@connectors/core'
+import { toJsonSchema } from '@connectors/core'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generatedFiles, staleFiles, writeGenerated } from '../capabilities.js'
 import { configProblems, plan } from '../plan.js'
 import { RunConfig } from '../run-config.js'
-import { EXIT, installed, installRoot, load, readRunConfig, UsageError, type Io } from './io.js'
+import { EXIT, installed, installedConnector, installRoot, load, readRunConfig, UsageError, type Io } from './io.js'
 
 /** `list`: the installed connectors, as lines or JSON. */
 export async function listCommand(opts: { json?: boolean }, io: Io): Promise<number> {
@@ -19,17 +19,6 @@ export async function listCommand(opts: { json?: boolean }, io: Io): Promise<num
     io.out(`${JSON.stringify(rows, null, 2)}\n`)
   } else for (const c of connectors) io.out(`${c.id}\t${c.version}\t${c.displayName}\n`)
   return EXIT.ok
-}
-
-/** The installed connector named by id or package name, or a usage error that lists them. */
-async function installedConnector(name: string, io: Io): Promise<AnyConnector> {
-  const names = installed()
-  const connectors = await load(names, io.cwd)
-  const found = connectors.find((c, i) => c.id === name || names[i] === name)
-  if (found !== undefined) return found
-  // Not installed: maybe a path to a connector module.
-  if (name.startsWith('.') || name.startsWith('/')) return (await load([name], io.cwd))[0] as AnyConnector
-  throw new UsageError(`no installed connector is named "${name}"${suggestion(name, connectors.map((c) => c.id))}; installed: ${connectors.map((c) => c.id).join(', ') || '(none)'}`)
 }
 
 /** `spec <connector>`: its config JSON Schema; `spec --run-config`: the run config's own. */

@@ -2,7 +2,7 @@
  * What every command shares: the process's streams and environment (passed in, so tests drive the CLI in-process),
  * the exit codes, and the errors that are the user's to fix rather than bugs.
  */
-import type { AnyConnector } from '@connectors/core'
+import { suggestion, type AnyConnector } from '@connectors/core'
 import * as E from 'fp-ts/Either'
 import { fileURLToPath } from 'node:url'
 import { discoverConnectors, workspaceRoot } from '../discover.js'
@@ -77,3 +77,14 @@ export async function readRunConfig(file: string, io: Io): Promise<RunConfig> {
 
 /** Whether colour may be used on a stream: a terminal, not `TERM=dumb`, no `NO_COLOR`. */
 export const colorOn = (isTty: boolean, env: Io['env']) => isTty && env['TERM'] !== 'dumb' && (env['NO_COLOR'] ?? '') === ''
+
+/** The installed connector named by id or package name, or a usage error that lists them. */
+export async function installedConnector(name: string, io: Io): Promise<AnyConnector> {
+  const names = installed()
+  const connectors = await load(names, io.cwd)
+  const found = connectors.find((c, i) => c.id === name || names[i] === name)
+  if (found !== undefined) return found
+  // Not installed: maybe a path to a connector module.
+  if (name.startsWith('.') || name.startsWith('/')) return (await load([name], io.cwd))[0] as AnyConnector
+  throw new UsageError(`no installed connector is named "${name}"${suggestion(name, connectors.map((c) => c.id))}; installed: ${connectors.map((c) => c.id).join(', ') || '(none)'}`)
+}

@@ -138,6 +138,21 @@ describe('connectors: paths, standard input and the commands that run nothing up
     expect(existsSync(join(elsewhere, 'results', 'report.json'))).toBe(true)
   })
 
+  it("names the platform once: accounts without an ExternalId present the organization id", async () => {
+    const seed = organization()
+    const sandbox = await sandboxOf(seed)
+    const dir = await scratch()
+    const accounts = accountsOf(sandbox, seed).map(({ config: { externalId: _externalId, ...config }, ...account }) => ({ ...account, config }))
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ platform: { organizationId: '${env:E2E_EXTERNAL_ID}', principalArn: 'arn:aws:iam::999999999999:role/connectors-delegator' }, connectors: [{ connector: '@connectors/aws-iam', accounts }] }))
+    const run = await cli(dir, ['sync', '--config', 'run.json'])
+    expect([run.code, run.stdout]).toEqual([0, expect.stringContaining('3/3 accounts ok')])
+    // Without either, the account names the field to set and nothing is called for it.
+    await writeFile(join(dir, 'bare.json'), JSON.stringify({ connectors: [{ connector: '@connectors/aws-iam', accounts: accounts.slice(0, 1) }] }))
+    const bare = await cli(dir, ['sync', '--config', 'bare.json', '--out', 'bare-out'])
+    expect(bare.code).toBe(1)
+    expect(bare.stdout).toContain('externalId: is required — set it on the account, or platform.organizationId in the run config')
+  })
+
   it('validates a run config without touching the network, listing every problem at once', async () => {
     const seed = organization()
     const sandbox = await sandboxOf(seed)

@@ -61,3 +61,15 @@ describe('an atomic output file', () => {
     }
   })
 })
+
+describe('an atomic output file that broke', () => {
+  it('reports the error that broke it at commit, not the secondary "stream was destroyed"', async () => {
+    const dir = await scratch()
+    const file = await AtomicStream.open(join(dir, 'x.ndjson'))
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    ;(file as unknown as { stream: { destroy(e: Error): void } }).stream.destroy(full)
+    await expect(file.commit()).rejects.toMatchObject({ code: 'ENOSPC' })
+    await expect(file.write('y')).rejects.toMatchObject({ code: 'ENOSPC' })
+    await file.abort()
+  })
+})

@@ -48,9 +48,18 @@ export class AtomicStream {
     return new AtomicStream(path)
   }
 
+  /**
+   * What broke the stream, if anything: the error it reported, or the one that destroyed it (`errored`, set at once,
+   * before the 'error' event arrives) — never the secondary "stream was destroyed" that any later call would get.
+   */
+  private broken(): Error | undefined {
+    return this.failure ?? this.stream.errored ?? undefined
+  }
+
   /** Writes a chunk, waiting when the stream's buffer is full (bounded memory). */
   async write(chunk: string): Promise<void> {
-    if (this.failure !== undefined) throw this.failure
+    const broken = this.broken()
+    if (broken !== undefined) throw broken
     if (this.stream.write(chunk)) return
     this.drained ??= new Promise<void>((resolve) => {
       const done = () => {
@@ -61,14 +70,17 @@ export class AtomicStream {
       this.stream.on('drain', done).on('error', done).on('close', done)
     })
     await this.drained
-    if (this.failure !== undefined) throw this.failure
+    const after = this.broken()
+    if (after !== undefined) throw after
   }
 
   /** Finishes the file and moves it into place under its name. */
   async commit(): Promise<void> {
-    if (this.failure !== undefined) throw this.failure
-    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())))
-    if (this.failure !== undefined) throw this.failure
+    const broken = this.broken()
+    if (broken !== undefined) throw broken
+    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(this.broken() ?? error) : resolve())))
+    const after = this.broken()
+    if (after !== undefined) throw after
     await rename(this.temp, this.path)
   }
 

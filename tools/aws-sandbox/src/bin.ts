@@ -4,6 +4,7 @@
  *   aws-sandbox --seed org.json --port 4566
  *   aws-sandbox --generate --accounts 3 --users 500 --groups 20 --members 25 --seed 7 --latency 20
  *   aws-sandbox --generate --user-tags --user-credentials --report-generation 2000
+ *   aws-sandbox --generate --identity-store
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { writeFile } from 'node:fs/promises'
@@ -29,7 +30,7 @@ const throttle = (v: string): NonNullable<Faults['throttle']> => {
 }
 
 const program = new Command('aws-sandbox')
-  .description('A local IAM + STS endpoint speaking the AWS Query protocol (SigV4, trust policies, ExternalId, faults).')
+  .description('A local IAM + STS (AWS Query) and Identity Store + SSO Admin (AWS JSON 1.1) endpoint (SigV4, trust policies, ExternalId, faults).')
   .option('--seed <file|number>', 'a seed file (JSON); with --generate, the generator’s random seed')
   .option('--generate', 'generate an organization instead of reading a seed file')
   .option('--accounts <n>', 'generated accounts', int('--accounts'), 1)
@@ -38,6 +39,7 @@ const program = new Command('aws-sandbox')
   .option('--members <n>', 'members per generated group', int('--members'), 10)
   .option('--user-tags', 'give every other generated user an email tag')
   .option('--user-credentials', 'give generated users passwords, MFA and access keys for the credential report')
+  .option('--identity-store', 'give each generated account an IAM Identity Center directory (Identity Store)')
   .option('--external-id <id>', 'the ExternalId generated roles require (default ext-<seed>)')
   .option('--write-seed <file>', 'also write the organization as a seed file')
   .option('--port <n>', 'port (0 = any free port)', int('--port'), 0)
@@ -64,6 +66,7 @@ const o = program.opts<{
   members: number
   userTags?: boolean
   userCredentials?: boolean
+  identityStore?: boolean
   externalId?: string
   writeSeed?: string
   port: number
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
           seed: Number(o.seed ?? 1),
           ...(o.userTags === true ? { userTags: true } : {}),
           ...(o.userCredentials === true ? { userCredentials: true } : {}),
+          ...(o.identityStore === true ? { identityStore: true } : {}),
           ...(externalId !== undefined ? { externalId: () => externalId } : {}),
         })
       : await loadSeedFile(o.seed as string)

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sandboxDelegator } from './generate.js'
 import { startSandbox, type Sandbox } from './server.js'
 import { CREDENTIAL_REPORT_HEADER } from './operations/credential-report.js'
-import { ACCOUNT, EXTERNAL_ID, fixtureSeed, roleArn } from './testing/fixture.js'
+import { identityStoreIds } from './identity-store.js'
+import { ACCOUNT, EXTERNAL_ID, fixtureIdentityStore, fixtureSeed, IDENTITY_STORE_ID, identityStoreFixtureSeed, roleArn } from './testing/fixture.js'
 
 const run = promisify(execFile)
 // Debian's AWS CLI v2, by full path: another `aws` may come first on PATH. CI installs it; elsewhere these
@@ -40,13 +41,13 @@ function cliEnv(creds: { accessKeyId: string; secretAccessKey: string; sessionTo
   }
 }
 
-async function aws(args: string[], creds: Parameters<typeof cliEnv>[0]): Promise<unknown> {
-  const { stdout } = await run(AWS, [...args, '--endpoint-url', sandbox.endpoint, '--output', 'json'], { env: cliEnv(creds), maxBuffer: 64 * 1024 * 1024 })
+async function aws(args: string[], creds: Parameters<typeof cliEnv>[0], endpoint = sandbox.endpoint): Promise<unknown> {
+  const { stdout } = await run(AWS, [...args, '--endpoint-url', endpoint, '--output', 'json'], { env: cliEnv(creds), maxBuffer: 64 * 1024 * 1024 })
   return JSON.parse(stdout)
 }
 
-async function assumeWithCli(externalId: string, role = roleArn('ConnectorsReadOnly')) {
-  const out = (await aws(['sts', 'assume-role', '--role-arn', role, '--role-session-name', 'cli-test', '--external-id', externalId], sandboxDelegator)) as {
+async function assumeWithCli(externalId: string, role = roleArn('ConnectorsReadOnly'), endpoint = sandbox.endpoint) {
+  const out = (await aws(['sts', 'assume-role', '--role-arn', role, '--role-session-name', 'cli-test', '--external-id', externalId], sandboxDelegator, endpoint)) as {
     Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string }
   }
   return { accessKeyId: out.Credentials.AccessKeyId, secretAccessKey: out.Credentials.SecretAccessKey, sessionToken: out.Credentials.SessionToken }
@@ -104,6 +105,61 @@ describe.runIf(haveCli)('with the real AWS CLI v2', () => {
     expect(lines[0]).toBe(CREDENTIAL_REPORT_HEADER)
     expect(lines[1]).toMatch(/^<root_account>,arn:aws:iam::\d{12}:root,/)
     expect(lines).toHaveLength(2502)
+  })
+})
+
+describe.runIf(haveCli)('Identity Store and SSO Admin with the real AWS CLI v2 (JSON 1.1)', () => {
+  let local: Sandbox
+  beforeAll(async () => {
+    local = await startSandbox({ seed: identityStoreFixtureSeed(), faults: { shortPageSize: 70 } })
+  })
+  afterAll(() => local.stop())
+  const store = fixtureIdentityStore()
+  const failed = (e: { code: number; stderr: string }) => e
+  const cli = async (args: string[], role = 'IdentityReader') => aws(args, await assumeWithCli(EXTERNAL_ID, roleArn(role), local.endpoint), local.endpoint)
+
+  it('lists every user across short pages (the CLI follows NextToken), as seeded', async () => {
+    const out = (await cli(['identitystore', 'list-users', '--identity-store-id', IDENTITY_STORE_ID])) as { Users: Array<Record<string, unknown>>; NextToken?: string }
+    expect(out.NextToken).toBeUndefined()
+    expect(out.Users.map((u) => u['UserName'])).toEqual(store.users.map((u) => u.name))
+    expect(out.Users[3]).toEqual({
+      UserId: identityStoreIds.user(IDENTITY_STORE_ID, 'person003@example.com'),
+      IdentityStoreId: IDENTITY_STORE_ID,
+      UserName: 'person003@example.com',
+      DisplayName: `Zoë "Z" O'Brien <ops>`,
+      Name: { GivenName: 'Zoë', FamilyName: `O'Brien`, Formatted: `Zoë O'Brien` },
+      Emails: [{ Value: 'person003@example.com', Type: 'work', Primary: true }],
+    })
+  })
+
+  it('lists groups and a group’s memberships', async () => {
+    const groups = (await cli(['identitystore', 'list-groups', '--identity-store-id', IDENTITY_STORE_ID, '--page-size', '3'])) as { Groups: Array<{ GroupId: string; DisplayName: string; Description?: string }> }
+    expect(groups.Groups.map((g) => [g.DisplayName, g.Description])).toEqual(store.groups.map((g) => [g.name, g.description]))
+    const engineering = groups.Groups.find((g) => g.DisplayName === 'engineering')?.GroupId as string
+    const out = (await cli(['identitystore', 'list-group-memberships', '--identity-store-id', IDENTITY_STORE_ID, '--group-id', engineering])) as {
+      GroupMemberships: Array<{ GroupId: string; MemberId: { UserId: string } }>
+    }
+    const names = new Map(store.users.map((u) => [identityStoreIds.user(IDENTITY_STORE_ID, u.name), u.name]))
+    expect(out.GroupMemberships.map((m) => names.get(m.MemberId.UserId))).toEqual(store.groups[1]?.members)
+    expect(new Set(out.GroupMemberships.map((m) => m.GroupId))).toEqual(new Set([engineering]))
+  })
+
+  it('finds the identity store with sso-admin list-instances', async () => {
+    const out = (await cli(['sso-admin', 'list-instances'])) as { Instances: Array<{ InstanceArn: string; IdentityStoreId: string }> }
+    expect(out.Instances).toHaveLength(1)
+    expect(out.Instances[0]?.IdentityStoreId).toBe(IDENTITY_STORE_ID)
+    expect(out.Instances[0]?.InstanceArn).toMatch(/^arn:aws:sso:::instance\/ssoins-[0-9a-f]{16}$/)
+  })
+
+  it('reports ResourceNotFoundException, ValidationException and AccessDeniedException as AWS does', async () => {
+    const notFound = await cli(['identitystore', 'list-users', '--identity-store-id', 'd-0000000000']).then(() => undefined, failed)
+    expect(notFound?.stderr).toContain('(ResourceNotFoundException) when calling the ListUsers operation: IdentityStore not present for IdentityStoreId: d-0000000000')
+    const invalid = await cli(['identitystore', 'list-group-memberships', '--identity-store-id', IDENTITY_STORE_ID, '--group-id', 'engineering']).then(() => undefined, failed)
+    expect(invalid?.stderr).toContain("(ValidationException) when calling the ListGroupMemberships operation: 1 validation error detected: Value 'engineering' at 'groupId'")
+    const denied = await cli(['identitystore', 'list-groups', '--identity-store-id', IDENTITY_STORE_ID], 'NoListGroups').then(() => undefined, failed)
+    expect(denied?.stderr).toContain(
+      `(AccessDeniedException) when calling the ListGroups operation: User: arn:aws:sts::${ACCOUNT}:assumed-role/NoListGroups/cli-test is not authorized to perform: identitystore:ListGroups on resource: arn:aws:identitystore::${ACCOUNT}:identitystore/${IDENTITY_STORE_ID} because no identity-based policy allows the identitystore:ListGroups action`,
+    )
   })
 })
 

@@ -2,8 +2,9 @@
  * A deterministic organization generator: the same options give the same accounts, users, groups, members and
  * ids, for tests, the demo and the benchmark.
  */
+import type { SeedIdentityStore } from './identity-store.js'
 import type { PolicyDocument } from './policy.js'
-import { iamId as idOf, seededRandom } from './rng.js'
+import { hashToUnit, hexOf, iamId as idOf, seededRandom } from './rng.js'
 import type { Faults } from './faults.js'
 import type { Seed, SeedAccount, SeedPrincipal, SeedUser } from './seed.js'
 
@@ -36,6 +37,9 @@ export const DEFAULT_ROLE_NAME = 'ConnectorsReadOnly'
 
 /** The three actions the connector needs. */
 export const READ_ONLY_ACTIONS = ['iam:ListUsers', 'iam:ListGroups', 'iam:GetGroup'] as const
+
+/** What reading an account's Identity Center directory takes: Identity Store's three listings, and finding it. */
+export const IDENTITY_STORE_ACTIONS = ['identitystore:ListUsers', 'identitystore:ListGroups', 'identitystore:ListGroupMemberships', 'sso:ListInstances'] as const
 
 /** A trust policy allowing `principalArn` to assume the role with `externalId`. */
 export function trustPolicy(principalArn: string, externalId: string): PolicyDocument {
@@ -78,6 +82,12 @@ export interface GenerateOptions {
    * `iam:GenerateCredentialReport` and `iam:GetCredentialReport`. Off by default.
    */
   readonly userCredentials?: boolean
+  /**
+   * Give each account an Identity Store (IAM Identity Center directory) of `users` people and `groups` teams of
+   * `members`, its id `d-…` derived from the seed and the account, and the role the three `identitystore:` listings
+   * and `sso:ListInstances`. Off by default.
+   */
+  readonly identityStore?: boolean
 }
 
 /** The account id of the n-th generated account. */
@@ -109,7 +119,32 @@ function roleActions(options: GenerateOptions): ReadonlyArray<string> {
     ...READ_ONLY_ACTIONS,
     ...(options.userTags === true ? ['iam:ListUserTags'] : []),
     ...(options.userCredentials === true ? ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'] : []),
+    ...(options.identityStore === true ? IDENTITY_STORE_ACTIONS : []),
   ]
+}
+
+const GIVEN = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Tim', 'Radia']
+const FAMILY = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Berners-Lee', 'Perlman']
+
+/**
+ * Account `index`'s Identity Store, decided by hashes of the seed and indexes alone (the random stream is
+ * untouched): people with names and (but every tenth) a work email, teams with (but every third) a description.
+ */
+function identityStoreOf(options: GenerateOptions, index: number): SeedIdentityStore {
+  const key = `${options.seed}|identity-store|${index}`
+  const users = Array.from({ length: options.users }, (_, u) => {
+    const name = `person-${String(u).padStart(6, '0')}`
+    const givenName = GIVEN[u % GIVEN.length] as string
+    const familyName = FAMILY[Math.floor(u / GIVEN.length) % FAMILY.length] as string
+    return { name, displayName: `${givenName} ${familyName}`, givenName, familyName, ...(u % 10 === 9 ? {} : { email: `${name}@idc.example` }) }
+  })
+  const size = Math.min(options.members, options.users)
+  const groups = Array.from({ length: options.groups }, (_, g) => {
+    const start = Math.floor(hashToUnit(`${key}|group|${g}`) * Math.max(1, options.users))
+    const members = Array.from({ length: size }, (_, m) => (users[(start + m) % options.users] as { name: string }).name)
+    return { name: `team-${String(g).padStart(4, '0')}`, ...(g % 3 === 2 ? {} : { description: `Generated team ${g}` }), members }
+  })
+  return { id: `d-${hexOf(key, 10)}`, users, groups }
 }
 
 function account(options: GenerateOptions, index: number, random: () => number): SeedAccount {
@@ -137,6 +172,7 @@ function account(options: GenerateOptions, index: number, random: () => number):
     roles: [{ name: DEFAULT_ROLE_NAME, id: idOf('AROA', random), trustPolicy: trustPolicy(sandboxDelegator.arn, externalId), permissionPolicies: [allowPolicy(roleActions(options))] }],
     users,
     groups,
+    ...(options.identityStore === true ? { identityStore: identityStoreOf(options, index) } : {}),
   }
 }
 

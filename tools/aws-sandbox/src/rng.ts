@@ -1,4 +1,5 @@
 /** Deterministic chance: a seeded PRNG for the generator and an order-independent hash for fault decisions. */
+import { createHash } from 'node:crypto'
 
 /** mulberry32: a small, fast, seeded PRNG returning numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -32,4 +33,15 @@ export function iamId(prefix: string, random: () => number): string {
   let s = prefix
   for (let i = 0; i < 17; i++) s += ID_CHARS[Math.floor(random() * ID_CHARS.length)]
   return s
+}
+
+/** `length` lowercase hex characters derived from `key` (sha256): stable ids that need no random stream. */
+export function hexOf(key: string, length: number): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, length)
+}
+
+/** A UUID-shaped id derived from `key`, as Identity Store's user, group and membership ids look. */
+export function uuidOf(key: string): string {
+  const h = hexOf(key, 32)
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`
 }

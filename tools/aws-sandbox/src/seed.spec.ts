@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/Either'
 import { describe, expect, it } from 'vitest'
-import { allowPolicy, generateOrganization, READ_ONLY_ACTIONS } from './generate.js'
+import { allowPolicy, generateOrganization, IDENTITY_STORE_ACTIONS, READ_ONLY_ACTIONS } from './generate.js'
 import { decodeSeed, type SeedUser } from './seed.js'
+import { SandboxState } from './state.js'
 
 const withUser = (user: Record<string, unknown>) => ({ principals: [], accounts: [{ id: '123456789012', roles: [], groups: [], users: [{ name: 'ok', createDate: '2020-01-01T00:00:00Z' }, user] }] })
 const errorOf = (user: Record<string, unknown>) => {
@@ -55,5 +56,75 @@ describe('generateOrganization’s opt-in user tags and credentials', () => {
     expect(apiOnly.every((u) => u.credentials?.accessKeys?.[0]?.active === true && u.credentials.accessKeys[0].lastUsedDate !== undefined)).toBe(true)
     expect(new Set(apiOnly.map((u) => u.credentials?.accessKeys?.[0]?.lastUsedService))).toEqual(new Set(['s3', 'ec2', 'iam']))
     expect(users(generateOrganization({ ...options, userTags: true })).some((u) => u.credentials !== undefined)).toBe(false)
+  })
+})
+
+describe('the seed’s identity store', () => {
+  const withStore = (identityStore: unknown) => decodeSeed({ principals: [], accounts: [{ id: '123456789012', roles: [], users: [], groups: [], identityStore }] })
+  const errorOfStore = (identityStore: unknown) => {
+    const decoded = withStore(identityStore)
+    return E.isLeft(decoded) ? decoded.left : 'accepted'
+  }
+  const people = [{ name: 'ada', displayName: 'Ada Lovelace', givenName: 'Ada', familyName: 'Lovelace', email: 'ada@example.com' }, { name: 'alan' }]
+
+  it('is optional, and accepts users with optional names and email, and groups of them', () => {
+    expect(E.isRight(withStore(undefined))).toBe(true)
+    expect(errorOfStore({ id: 'd-90677a2b6f', users: people, groups: [{ name: 'all', description: 'Everyone', members: ['ada', 'alan'] }, { name: 'none', members: [] }] })).toBe('accepted')
+    expect(errorOfStore({ id: '0f5e4a3b-1c2d-4e5f-8a9b-0c1d2e3f4a5b', users: [], groups: [] })).toBe('accepted')
+  })
+
+  it('refuses what IAM Identity Center would, naming the path', () => {
+    expect(errorOfStore({ id: 'd-12', users: [], groups: [] })).toMatch(/accounts\[0\]\.identityStore\.id: expected .*IdentityStoreId like d-1234567890.*got "d-12"/)
+    expect(errorOfStore({ id: 'd-1234567890', users: [{ name: '' }], groups: [] })).toMatch(/identityStore\.users\[0\]\.name: expected .*text of 1–128 characters/)
+    expect(errorOfStore({ id: 'd-1234567890', users: [...people, { name: 'ada' }], groups: [] })).toMatch(/identityStore\.users\[2\]\.name: expected a UserName not already used in this identity store, got "ada"/)
+    expect(errorOfStore({ id: 'd-1234567890', users: people, groups: [{ name: 'g', members: [] }, { name: 'h', members: ['ada', 'nobody'] }] })).toMatch(
+      /identityStore\.groups\[1\]\.members\[1\]: expected the name of a user of this identity store, got "nobody"/,
+    )
+    expect(errorOfStore({ id: 'd-1234567890', users: people, groups: [{ name: 'g', members: ['ada', 'ada'] }] })).toMatch(/groups\[0\]\.members\[1\]: expected a user not already a member of this group/)
+    expect(errorOfStore({ id: 'd-1234567890', users: people, groups: [{ name: 'g', members: [] }, { name: 'g', members: [] }] })).toMatch(/groups\[1\]\.name: expected a group DisplayName not already used/)
+    expect(errorOfStore({ id: 'd-1234567890', users: people, groups: [{ name: 'g', members: [], description: 5 }] })).toMatch(/groups\[0\]\.description: expected/)
+  })
+
+  it('may not be held by two accounts', () => {
+    const store = { id: 'd-1234567890', users: [], groups: [] }
+    const account = (id: string) => ({ id, roles: [], users: [], groups: [], identityStore: store })
+    expect(() => new SandboxState({ principals: [], accounts: [account('111111111111'), account('222222222222')] })).toThrow(
+      'seed: accounts 111111111111 and 222222222222 both hold identity store d-1234567890',
+    )
+  })
+})
+
+describe('generateOrganization’s opt-in identity store', () => {
+  const options = { accounts: 3, users: 40, groups: 4, members: 15, seed: 9 }
+
+  it('changes nothing unless asked, and nothing else when asked', () => {
+    const plain = generateOrganization(options)
+    expect(plain.accounts.some((a) => 'identityStore' in a)).toBe(false)
+    const rich = generateOrganization({ ...options, identityStore: true })
+    expect(rich).toEqual(generateOrganization({ ...options, identityStore: true }))
+    expect(rich.accounts.map(({ identityStore: _s, roles: _r, ...rest }) => rest)).toEqual(plain.accounts.map(({ roles: _r, ...rest }) => rest))
+    expect(rich.accounts[0]?.roles[0]?.permissionPolicies).toEqual([allowPolicy([...READ_ONLY_ACTIONS, ...IDENTITY_STORE_ACTIONS])])
+    expect(rich.accounts[0]?.roles.map(({ permissionPolicies: _p, ...rest }) => rest)).toEqual(plain.accounts[0]?.roles.map(({ permissionPolicies: _p, ...rest }) => rest))
+    expect(E.isRight(decodeSeed(rich))).toBe(true)
+  })
+
+  it('gives each account its own deterministic store of the asked shape', () => {
+    const rich = generateOrganization({ ...options, identityStore: true })
+    const stores = rich.accounts.map((a) => a.identityStore)
+    expect(new Set(stores.map((s) => s?.id)).size).toBe(3)
+    expect(stores.every((s) => /^d-[0-9a-f]{10}$/.test(s?.id ?? ''))).toBe(true)
+    expect(generateOrganization({ ...options, seed: 10, identityStore: true }).accounts[0]?.identityStore?.id).not.toBe(stores[0]?.id)
+    const first = stores[0]
+    expect(first?.users).toHaveLength(40)
+    expect(first?.users[0]).toEqual({ name: 'person-000000', displayName: 'Ada Lovelace', givenName: 'Ada', familyName: 'Lovelace', email: 'person-000000@idc.example' })
+    expect(first?.users.filter((u) => u.email === undefined)).toHaveLength(4)
+    expect(first?.groups.map((g) => [g.name, g.members.length, g.description !== undefined])).toEqual([
+      ['team-0000', 15, true],
+      ['team-0001', 15, true],
+      ['team-0002', 15, false],
+      ['team-0003', 15, true],
+    ])
+    const state = new SandboxState(rich)
+    expect([...state.identityStores.values()].map((s) => [s.account, s.users.length, s.groups.length])).toEqual(rich.accounts.map((a) => [a.id, 40, 4]))
   })
 })

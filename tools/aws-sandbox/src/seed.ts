@@ -1,12 +1,14 @@
 /**
  * The seed: who may call (base principals with keys), and each account's roles (trust and permission
- * policies), users and groups. JSON, decoded with an io-ts codec whose errors name the bad path.
+ * policies), users and groups, and optionally its Identity Center directory (`identityStore`). JSON, decoded with
+ * an io-ts codec whose errors name the bad path.
  */
 import { decodeWith, errorMessage } from '@connectors/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { readFile } from 'node:fs/promises'
 import { Faults } from './faults.js'
+import { SeedIdentityStore } from './identity-store.js'
 import { PolicyDocument } from './policy.js'
 
 const AccountId = t.refinement(t.string, (s) => /^\d{12}$/.test(s), 'AccountId')
@@ -87,7 +89,7 @@ export type SeedGroup = t.TypeOf<typeof SeedGroup>
 
 export const SeedAccount = t.intersection([
   t.type({ id: AccountId, roles: t.array(SeedRole), users: t.array(SeedUser), groups: t.array(SeedGroup) }),
-  t.partial({ faults: Faults }),
+  t.partial({ faults: Faults, /** The account's IAM Identity Center directory (Identity Store). */ identityStore: SeedIdentityStore }),
 ])
 export type SeedAccount = t.TypeOf<typeof SeedAccount>
 

@@ -1,19 +1,24 @@
 /**
- * The HTTP server: authenticate (SigV4, keys, sessions), route by the credential scope's service and the
- * `Action`, inject faults, authorize against the caller's policies ∩ session policy, answer Query-protocol XML.
+ * The HTTP server: pick the protocol (JSON 1.1 when the request has an `X-Amz-Target`, else Query), authenticate
+ * (SigV4, keys, sessions), route (`query-protocol.ts` by the credential scope's service and the `Action`;
+ * `json-protocol.ts` by the target), then run the operation through `pipeline.ts` (faults, authorization against
+ * the caller's policies ∩ session policy, stats) and answer in the protocol's terms.
  */
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AwsErrors, isAwsError, type AwsError } from './aws-error.js'
 import { FaultInjector, type Faults } from './faults.js'
-import { apiVersions, findOperation, type Caller, type OperationContext } from './operations/index.js'
-import { accountOfArn, refusalOf } from './policy.js'
+import { jsonProtocol } from './json-protocol.js'
+import type { Caller } from './operations/index.js'
+import { run, type Rendered } from './pipeline.js'
+import { accountOfArn } from './policy.js'
+import { queryProtocol } from './query-protocol.js'
 import type { Seed } from './seed.js'
 import { parseAuthorization, verifySignature } from './sigv4.js'
 import { SandboxState } from './state.js'
 import { StatsRecorder, type SandboxStats } from './stats.js'
-import { errorXml, namespaces, successXml, type Service } from './xml.js'
+import { errorXml } from './xml.js'
 
 /** Options for {@link startSandbox}. */
 export interface SandboxOptions {
@@ -32,7 +37,7 @@ export interface SandboxOptions {
 
 /** A running sandbox. */
 export interface Sandbox {
-  /** `http://127.0.0.1:<port>` — pass it as the IAM and STS endpoint. */
+  /** `http://127.0.0.1:<port>` — pass it as the IAM, STS, Identity Store and SSO Admin endpoint. */
   readonly endpoint: string
   readonly state: SandboxState
   readonly stats: () => SandboxStats
@@ -61,23 +66,6 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   })
 }
 
-/** A syntactically valid listing of about 50 MB (one absurd user name). */
-function hugeXml(service: Service, action: string): string {
-  const element = action === 'ListUsers' ? 'Users' : 'Groups'
-  const name = action === 'ListUsers' ? 'UserName' : 'GroupName'
-  return `<${action}Response xmlns="${namespaces[service]}"><${action}Result><IsTruncated>false</IsTruncated><${element}><member><${name}>${'x'.repeat(50 * 1024 * 1024)}</${name}></member></${element}></${action}Result></${action}Response>`
-}
-
-/** The "billion laughs": nested entity definitions that expand exponentially in a parser that expands them. */
-function entityBombXml(service: Service, action: string): string {
-  const defs = ['<!ENTITY lol0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`)].join('')
-  const element = action === 'ListUsers' ? 'Users' : 'Groups'
-  const name = action === 'ListUsers' ? 'UserName' : 'GroupName'
-  return `<?xml version="1.0"?><!DOCTYPE lolz [${defs}]><${action}Response xmlns="${namespaces[service]}"><${action}Result><IsTruncated>false</IsTruncated><${element}><member><${name}>&lol9;</${name}><UserId>AIDABOMB</UserId><GroupId>AGPABOMB</GroupId></member></${element}></${action}Result></${action}Response>`
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
 /** Starts a sandbox on loopback and resolves once it listens. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const state = new SandboxState(options.seed)
@@ -98,10 +86,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     return { caller: { kind: 'session', arn: session.assumedRoleArn, account: session.account, session }, secret: session.secretAccessKey, token: session.sessionToken }
   }
 
-  function send(res: ServerResponse, status: number, body: string, requestId: string): void {
+  function send(res: ServerResponse, rendered: Rendered, contentType: string, requestId: string): void {
     // Date by the sandbox's clock: the SDK corrects its clock skew from it, as it does against AWS.
-    res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': requestId, date: now().toUTCString() })
-    res.end(body)
+    res.writeHead(rendered.status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(rendered.body),
+      'x-amzn-requestid': requestId,
+      date: now().toUTCString(),
+      ...rendered.headers,
+    })
+    res.end(rendered.body)
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -113,18 +107,22 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return
     }
     const requestId = randomUUID()
-    let service: Service = 'iam'
+    // JSON 1.1 requests name their operation in X-Amz-Target; Query requests carry an Action, and their errors the
+    // namespace of the service their credential scope names, once it is known.
+    const target = req.headers['x-amz-target']
+    const protocolFor = (scopeService?: string) => (typeof target === 'string' ? jsonProtocol(target) : queryProtocol(scopeService))
+    let protocol = protocolFor()
     const fail = (error: AwsError, account = '-', action = '-') => {
-      stats.record(account, action, error.code)
-      send(res, error.status, errorXml(service, error, requestId), requestId)
+      const rendered = protocol.failure(error, requestId)
+      stats.record(account, action, rendered.outcome)
+      send(res, rendered, protocol.contentType, requestId)
     }
     const body = await readBody(req)
     if (body === undefined) return fail(AwsErrors.validationError('Request body too large.'))
     const started = performance.now()
     const auth = parseAuthorization(req.headers.authorization)
     if (isAwsError(auth)) return fail(auth)
-    if (auth.service !== 'iam' && auth.service !== 'sts') return fail(AwsErrors.invalidAction(`Unknown service in the credential scope: ${auth.service}`))
-    service = auth.service
+    protocol = protocolFor(auth.service)
     const token = req.headers['x-amz-security-token']
     const resolved = resolveCaller(auth.accessKeyId, typeof token === 'string' ? token : undefined)
     if (isAwsError(resolved)) return fail(resolved)
@@ -136,81 +134,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       now(),
     )
     if (badSignature !== undefined) return fail(badSignature, resolved.caller.account)
-    const params = new URLSearchParams(body)
-    for (const [k, v] of url.searchParams) if (!params.has(k)) params.set(k, v)
-    const action = params.get('Action')
-    if (action === null) return fail(AwsErrors.missingAction(), resolved.caller.account)
-    const op = findOperation(service, action)
-    const version = params.get('Version')
-    if (op === undefined || version !== apiVersions[service]) {
-      return fail(AwsErrors.invalidAction(`Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`), resolved.caller.account, action)
-    }
-    if (action === 'AssumeRole') stats.note(params.has('ExternalId') ? 'assumeRoleWithExternalId' : 'assumeRoleWithoutExternalId')
-    const base = { caller: resolved.caller, state, params, now: now() }
-    const account = op.accountOf?.(base) ?? resolved.caller.account
-    const ctx: OperationContext = { ...base, faults: injector.settingsFor(account) }
-    const decision = injector.decide(account, action, op.requestKey?.(params) ?? '')
-    const latency = injector.latencyFor(account, requestId)
-
-    let status = 200
-    let xml: string
-    let outcome = 'ok'
-    if (decision.kind === 'throttle' || decision.kind === 'serviceFailure') {
-      const error = decision.kind === 'throttle' ? AwsErrors.throttling() : AwsErrors.serviceFailure()
-      stats.fault(decision.kind)
-      ;({ status, outcome } = { status: error.status, outcome: error.code })
-      xml = errorXml(service, error, requestId)
-    } else {
-      const permission = op.authorize?.(ctx)
-      const refusal =
-        permission === undefined
-          ? undefined
-          : resolved.caller.kind === 'session'
-            ? refusalOf(resolved.caller.session.role.permissionPolicies, resolved.caller.session.sessionPolicy, permission)
-            : refusalOf(resolved.caller.policies, undefined, permission)
-      const result =
-        refusal !== undefined && permission !== undefined
-          ? AwsErrors.accessDenied(`User: ${resolved.caller.arn} is not authorized to perform: ${permission.action} on resource: ${permission.resource} ${refusal}`)
-          : op.handle(ctx)
-      if (isAwsError(result)) {
-        status = result.status
-        outcome = result.code
-        xml = errorXml(service, result, requestId)
-      } else xml = successXml(service, action, result, requestId)
-    }
-    stats.overhead(action, performance.now() - started)
-    if (latency > 0) await sleep(latency)
-    if (decision.kind === 'reset') {
-      stats.fault('reset')
-      stats.record(account, action, 'reset')
-      req.socket.destroy()
-      return
-    }
-    if (decision.kind === 'stall') {
-      stats.fault('stall')
-      stats.record(account, action, 'stall')
-      await sleep(decision.ms)
-      req.socket.destroy()
-      return
-    }
-    if (status === 200 && ctx.faults.hostile !== undefined && (action === 'ListUsers' || action === 'ListGroups')) {
-      if (ctx.faults.hostile === 'hugeResponse') xml = hugeXml(service, action)
-      else if (ctx.faults.hostile === 'entityBomb') xml = entityBombXml(service, action)
-      if (ctx.faults.hostile === 'hugeResponse' || ctx.faults.hostile === 'entityBomb') stats.fault(ctx.faults.hostile)
-    }
-    if (decision.kind === 'malformed') {
-      stats.fault('malformed')
-      outcome = 'malformed'
-      xml = xml.slice(0, Math.max(1, Math.floor(xml.length / 2)))
-    }
-    stats.record(account, action, outcome)
-    send(res, status, xml, requestId)
+    const routed = protocol.route(auth.service, body, url, { caller: resolved.caller, state, now: now() })
+    if ('error' in routed) return fail(routed.error, resolved.caller.account, routed.name)
+    const rendered = await run({ injector, stats, protocol }, routed, requestId, started)
+    if (rendered === undefined) req.socket.destroy()
+    else send(res, rendered, protocol.contentType, requestId)
   }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       const body = errorXml('iam', AwsErrors.serviceFailure(), 'internal')
-      if (!res.headersSent) send(res, 500, body, 'internal')
+      if (!res.headersSent) send(res, { status: 500, body, outcome: 'ServiceFailure' }, 'text/xml', 'internal')
       console.error('aws-sandbox: internal error', error)
     })
   })

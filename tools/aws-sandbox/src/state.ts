@@ -1,8 +1,9 @@
 /**
- * The sandbox's world: accounts with their roles, users and groups, indexed for fast listing; the base
- * principals; and the sessions AssumeRole has issued.
+ * The sandbox's world: accounts with their roles, users and groups, indexed for fast listing; their Identity
+ * Stores; the base principals; and the sessions AssumeRole has issued.
  */
 import { randomBytes } from 'node:crypto'
+import { buildIdentityStore, type IdentityStoreEntity } from './identity-store.js'
 import type { PolicyDocument } from './policy.js'
 import { iamId, seededRandom } from './rng.js'
 import type { Seed, SeedPrincipal } from './seed.js'
@@ -61,6 +62,8 @@ export interface AccountState {
   readonly groups: ReadonlyArray<GroupEntity>
   readonly groupsByName: ReadonlyMap<string, GroupEntity>
   readonly roles: ReadonlyMap<string, RoleEntity>
+  /** Its IAM Identity Center directory, when the seed gives it one. */
+  readonly identityStore?: IdentityStoreEntity
 }
 
 /** Temporary credentials issued by AssumeRole. */
@@ -87,6 +90,8 @@ export class SandboxState {
   readonly accounts = new Map<string, AccountState>()
   readonly principals = new Map<string, SeedPrincipal>()
   readonly sessions = new Map<string, SessionEntity>()
+  /** Every account's Identity Store, by IdentityStoreId. */
+  readonly identityStores = new Map<string, IdentityStoreEntity>()
   /** The latest credential report of each account, and how many each has generated. */
   readonly credentialReports = new Map<string, CredentialReport & { readonly generation: number }>()
   /** Every secret the sandbox has issued or holds (the reliability suite greps outputs for them). */
@@ -144,7 +149,13 @@ export class SandboxState {
           { name: r.name, id: r.id ?? id('AROA'), arn: arn('role', r.path, r.name), trustPolicy: r.trustPolicy, permissionPolicies: r.permissionPolicies },
         ]),
       )
-      this.accounts.set(a.id, { id: a.id, users, usersByName, groups, groupsByName: new Map(groups.map((g) => [g.GroupName, g])), roles })
+      const identityStore = a.identityStore === undefined ? undefined : buildIdentityStore(a.identityStore, a.id, this.partition)
+      if (identityStore !== undefined) {
+        const holder = this.identityStores.get(identityStore.id)?.account
+        if (holder !== undefined) throw new Error(`seed: accounts ${holder} and ${a.id} both hold identity store ${identityStore.id}`)
+        this.identityStores.set(identityStore.id, identityStore)
+      }
+      this.accounts.set(a.id, { id: a.id, users, usersByName, groups, groupsByName: new Map(groups.map((g) => [g.GroupName, g])), roles, ...(identityStore !== undefined ? { identityStore } : {}) })
     }
   }
 

@@ -2,12 +2,15 @@
 
 /** A snapshot of the sandbox's counters (also served as JSON at `GET /_sandbox/stats`). */
 export interface SandboxStats {
-  /** Every request, by account, action and outcome (`ok` or the error code / fault). */
+  /**
+   * Every request, by account, action and outcome (`ok` or the error code / fault). IAM and STS actions are named
+   * bare (`ListUsers`); JSON 1.1 ones by service (`identitystore:ListUsers`, `sso:ListInstances`).
+   */
   readonly requests: ReadonlyArray<{ readonly account: string; readonly action: string; readonly outcome: string; readonly count: number }>
   readonly totalRequests: number
   /** Epoch ms of the first request answered (benchmarks measure client start-up with it). */
   readonly firstRequestAt?: number
-  /** Requests answered `Throttling` (bucket or injected). */
+  /** Requests answered `Throttling` (IAM, STS) or `ThrottlingException` (Identity Store, SSO Admin), bucket or injected. */
   readonly throttled: number
   /** Faults injected, by kind. */
   readonly faults: Readonly<Record<string, number>>
@@ -32,7 +35,7 @@ export class StatsRecorder {
     this.firstAt ??= Date.now()
     const key = `${account}\u0000${action}\u0000${outcome}`
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
-    if (outcome === 'Throttling') this.throttled++
+    if (outcome === 'Throttling' || outcome === 'ThrottlingException') this.throttled++
   }
 
   fault(kind: string): void {

@@ -1,15 +1,13 @@
 import * as E from 'fp-ts/Either'
 import { AwsErrors, type AwsError } from '../aws-error.js'
 import { evaluate, PolicyDocument } from '../policy.js'
+import { lengthAndPattern, mustNotBeNull, wholeNumberIn } from './constraints.js'
 import type { Operation } from './operation.js'
 
-function lengthAndPattern(field: string, value: string | null, min: number, max: number, pattern: RegExp, patternText: string): AwsError | undefined {
-  if (value === null) return undefined
-  const shown = value.length > 64 ? `${value.slice(0, 64)}…` : value
-  if (value.length < min) return AwsErrors.validationError(`1 validation error detected: Value '${shown}' at '${field}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`)
-  if (value.length > max) return AwsErrors.validationError(`1 validation error detected: Value '${shown}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}`)
-  if (!pattern.test(value)) return AwsErrors.validationError(`1 validation error detected: Value '${shown}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${patternText}`)
-  return undefined
+/** An optional Query parameter's length and pattern, as STS validates them. */
+function checked(field: string, value: string | null, min: number, max: number, pattern: RegExp, patternText: string): AwsError | undefined {
+  const message = value === null ? undefined : lengthAndPattern(field, value, min, max, pattern, patternText)
+  return message === undefined ? undefined : AwsErrors.validationError(message)
 }
 
 const MAX_PACKED_POLICY = 2048
@@ -27,19 +25,17 @@ export const assumeRole: Operation = {
     const p = ctx.params
     const roleArn = p.get('RoleArn')
     const sessionName = p.get('RoleSessionName')
-    if (roleArn === null) return AwsErrors.validationError("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
-    if (sessionName === null) return AwsErrors.validationError("1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null")
+    if (roleArn === null) return AwsErrors.validationError(mustNotBeNull('roleArn'))
+    if (sessionName === null) return AwsErrors.validationError(mustNotBeNull('roleSessionName'))
     const invalid =
-      lengthAndPattern('roleArn', roleArn, 20, 2048, /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD]+$/, '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+') ??
-      lengthAndPattern('roleSessionName', sessionName, 2, 64, /^[\w+=,.@-]*$/, '[\\w+=,.@-]*') ??
-      lengthAndPattern('externalId', p.get('ExternalId'), 2, 1224, /^[\w+=,.@:/-]*$/, '[\\w+=,.@:\\/-]*')
+      checked('roleArn', roleArn, 20, 2048, /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD]+$/, '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+') ??
+      checked('roleSessionName', sessionName, 2, 64, /^[\w+=,.@-]*$/, '[\\w+=,.@-]*') ??
+      checked('externalId', p.get('ExternalId'), 2, 1224, /^[\w+=,.@:/-]*$/, '[\\w+=,.@:\\/-]*')
     if (invalid !== undefined) return invalid
     const rawDuration = p.get('DurationSeconds')
     const duration = rawDuration === null ? 3600 : Number(rawDuration)
-    if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
-      const rule = duration > 43200 ? 'Member must have value less than or equal to 43200' : 'Member must have value greater than or equal to 900'
-      return AwsErrors.validationError(`1 validation error detected: Value '${rawDuration ?? ''}' at 'durationSeconds' failed to satisfy constraint: ${rule}`)
-    }
+    const badDuration = wholeNumberIn('durationSeconds', rawDuration ?? '', duration, 900, 43200)
+    if (badDuration !== undefined) return AwsErrors.validationError(badDuration)
     let sessionPolicy: PolicyDocument | undefined
     const rawPolicy = p.get('Policy')
     if (rawPolicy !== null) {

@@ -1,5 +1,6 @@
 import { AwsErrors, isAwsError, type AwsError } from '../aws-error.js'
 import type { AccountState } from '../state.js'
+import { mustNotBeNull } from './constraints.js'
 import type { OperationContext } from './operation.js'
 import { pageOf, type PageOf } from './pagination.js'
 
@@ -21,8 +22,7 @@ export function namedPage<E, A>(
   },
 ): { readonly entity: E; readonly page: PageOf<A> } | AwsError {
   const name = ctx.params.get(spec.param)
-  const field = `${spec.param.charAt(0).toLowerCase()}${spec.param.slice(1)}`
-  if (name === null || name === '') return AwsErrors.validationError(`1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`)
+  if (name === null || name === '') return AwsErrors.validationError(mustNotBeNull(`${spec.param.charAt(0).toLowerCase()}${spec.param.slice(1)}`))
   const account = ctx.state.accounts.get(ctx.caller.account)
   const entity = account === undefined ? undefined : spec.find(account, name)
   if (entity === undefined) return AwsErrors.noSuchEntity(`The ${spec.kind} with name ${name} cannot be found.`)

@@ -1,8 +1,9 @@
 /** A small, hand-shaped organization for the sandbox's own tests (and the connector's integration tests). */
-import { allowPolicy, sandboxDelegator, trustPolicy, READ_ONLY_ACTIONS } from '../generate.js'
+import { allowPolicy, sandboxDelegator, trustPolicy, IDENTITY_STORE_ACTIONS, READ_ONLY_ACTIONS } from '../generate.js'
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { SeedIdentityStore, SeedIdentityStoreUser } from '../identity-store.js'
 import type { Seed, SeedPrincipal, SeedUser } from '../seed.js'
 
 export const ACCOUNT = '123456789012'
@@ -64,6 +65,50 @@ export function fixtureSeed(): Seed {
       },
     ],
   }
+}
+
+export const IDENTITY_STORE_ID = 'd-1234567890'
+
+/**
+ * 250 people (every seventh without an email, every eleventh with a given name only, one with quotes, `<>` and
+ * accents); groups `all` (every person), `engineering` (120), `admins` (3, described) and `empty`.
+ */
+export function fixtureIdentityStore(): SeedIdentityStore {
+  const users = Array.from({ length: 250 }, (_, i): SeedIdentityStoreUser => {
+    const name = `person${String(i).padStart(3, '0')}@example.com`
+    if (i === 3) return { name, displayName: `Zoë "Z" O'Brien <ops>`, givenName: 'Zoë', familyName: `O'Brien`, email: name }
+    return {
+      name,
+      ...(i % 11 === 0 ? { givenName: `Given${i}` } : { displayName: `Given${i} Family${i}`, givenName: `Given${i}`, familyName: `Family${i}` }),
+      ...(i % 7 === 0 ? {} : { email: name }),
+    }
+  })
+  return {
+    id: IDENTITY_STORE_ID,
+    users,
+    groups: [
+      { name: 'all', members: users.map((u) => u.name) },
+      { name: 'engineering', description: 'Builds things', members: users.slice(100, 220).map((u) => u.name) },
+      { name: 'admins', description: 'Break-glass administrators', members: [users[5], users[3], users[0]].map((u) => (u as SeedIdentityStoreUser).name) },
+      { name: 'empty', members: [] },
+    ],
+  }
+}
+
+/**
+ * {@link fixtureSeed} with {@link fixtureIdentityStore} in its account, and roles `IdentityReader` (the three
+ * `identitystore:` listings and `sso:ListInstances`) and `NoListGroups` (without `identitystore:ListGroups`).
+ */
+export function identityStoreFixtureSeed(): Seed {
+  const seed = fixtureSeed()
+  const account = seed.accounts[0] as Seed['accounts'][number]
+  const trust = trustPolicy(sandboxDelegator.arn, EXTERNAL_ID)
+  const roles = [
+    ...account.roles,
+    { name: 'IdentityReader', trustPolicy: trust, permissionPolicies: [allowPolicy(IDENTITY_STORE_ACTIONS)] },
+    { name: 'NoListGroups', trustPolicy: trust, permissionPolicies: [allowPolicy(IDENTITY_STORE_ACTIONS.filter((a) => a !== 'identitystore:ListGroups'))] },
+  ]
+  return { ...seed, accounts: [{ ...account, roles, identityStore: fixtureIdentityStore() }] }
 }
 
 /** Every byte of every file under `dir` (latin1, so binary survives), for grepping outputs for secrets. */

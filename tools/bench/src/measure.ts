@@ -27,6 +27,11 @@ function sample(pid: number): { rssKb: number; cpuTicks: number } | undefined {
   }
 }
 
+/** A running process's CPU seconds so far (user + system, all its threads); 0 once it is gone. */
+export function cpuSecondsOf(pid: number): number {
+  return (sample(pid)?.cpuTicks ?? 0) / TICKS
+}
+
 /** Spawns `node args…` and measures it. */
 export function measure(args: ReadonlyArray<string>, options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Measured> {
   return new Promise((resolve, reject) => {

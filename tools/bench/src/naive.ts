@@ -8,6 +8,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 const [endpoint, accountsJson, externalId] = process.argv.slice(2) as [string, string, string]
 const accounts = JSON.parse(accountsJson) as string[]
 const started = Date.now()
+const cpu = process.cpuUsage()
 const result = { users: 0, groups: 0, memberships: 0, failedAccounts: 0, errors: [] as string[] }
 const sts = new STSClient({ endpoint, region: 'us-east-1' })
 for (const account of accounts) {
@@ -39,4 +40,5 @@ for (const account of accounts) {
     result.errors.push(`${account}: ${(error as Error).name}`)
   }
 }
-process.stdout.write(`${JSON.stringify({ ...result, errors: result.errors.slice(0, 5), elapsedMs: Date.now() - started })}\n`)
+const used = process.cpuUsage(cpu)
+process.stdout.write(`${JSON.stringify({ ...result, errors: result.errors.slice(0, 5), elapsedMs: Date.now() - started, cpuMs: (used.user + used.system) / 1000 })}\n`)

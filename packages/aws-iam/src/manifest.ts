@@ -8,6 +8,7 @@ export const AWS_IAM_LICENSE = 'AWS IAM'
 export const manifest: Manifest = {
   contractVersion: 1,
   authOperation: 'sts:AssumeRole',
+  missingEmailFix: "add an email rule to the account's config (a template such as {username}@example.com, a map file, or the email tag)",
   userFields: [
     { name: 'Username', description: 'The IAM user name', source: 'ListUsers.UserName' },
     { name: 'Status', description: 'active while listed by a complete sync; deleted once absent from one', source: 'derived' },

@@ -26,7 +26,6 @@ export { ConnectorRetryStrategy, THROTTLE_MAX_DELAY_MS, type RetryHooks } from '
 export { BoundedHttpHandler, MAX_RESPONSE_BYTES } from './internal/http-handler.js'
 export {
   assumeRole,
-  sdkCall,
   REFRESH_MARGIN_MS,
   type AssumeRole,
   type AssumeRoleConfig,
@@ -36,6 +35,7 @@ export {
   type AwsSession,
   type SdkClient,
 } from './internal/session.js'
+export { sdkCall, allowedIfNotFound } from './internal/calls.js'
 export { sdkPages, checkedListing, type Pagination, type TokenPage, type ListingCheck } from './internal/pages.js'
 export { awsSetupKit, type SetupDoc } from './internal/setup-kit.js'
 export { SETUP_PLACEHOLDERS, type AwsSetupKitSpec } from './internal/setup-kit-inputs.js'

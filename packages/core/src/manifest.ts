@@ -18,7 +18,14 @@ export const UserField = t.intersection([
 export type UserField = t.TypeOf<typeof UserField>
 
 /** A permission a fetcher uses only when the config enables a feature (e.g. `iam:ListUserTags` for `userTags`). */
-export const OptionalPermission = t.type({ permission: t.string, feature: t.string, description: t.string })
+export const OptionalPermission = t.intersection([
+  t.type({ permission: t.string, feature: t.string, description: t.string }),
+  /**
+   * `prerequisite`: the other calls need what this one reads (e.g. discovering the resource they name), so the
+   * connection check probes it first and a failure is reported at its own step.
+   */
+  t.partial({ prerequisite: t.boolean }),
+])
 /** A permission tied to a feature. */
 export type OptionalPermission = t.TypeOf<typeof OptionalPermission>
 
@@ -48,6 +55,11 @@ export const Manifest = t.intersection(
     t.partial({
       /** The upstream operation that authenticates (e.g. `sts:AssumeRole`): the connection check's step after the config. */
       authOperation: t.string,
+      /**
+       * What an operator does about a user the connector found no email for (such users are left out of the
+       * platform's users file and listed in the report), e.g. "add an email rule to the account's config".
+       */
+      missingEmailFix: t.string,
     }),
   ],
   'Manifest',
@@ -71,9 +83,12 @@ export function allPermissions(fetcher: FetcherManifest): ReadonlyArray<string> 
 }
 
 /**
- * The permissions a config with these features enabled needs: the required ones, then the optional ones whose
- * feature is on. The session policy, the setup documents and the connection check all use this one list.
+ * The permissions a config with these features enabled needs: the enabled prerequisites, the required ones, then the
+ * other optional ones whose feature is on. The session policy, the setup documents and the connection check all use
+ * this one list.
  */
 export function permissionsFor(manifest: Manifest, features: ReadonlyArray<string> = []): ReadonlyArray<string> {
-  return [...new Set([...requiredPermissions(manifest), ...optionalPermissions(manifest).filter((p) => features.includes(p.feature)).map((p) => p.permission)])]
+  const enabled = optionalPermissions(manifest).filter((p) => features.includes(p.feature))
+  const names = (ps: ReadonlyArray<OptionalPermission>) => ps.map((p) => p.permission)
+  return [...new Set([...names(enabled.filter((p) => p.prerequisite === true)), ...requiredPermissions(manifest), ...names(enabled)])]
 }

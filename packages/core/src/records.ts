@@ -30,9 +30,10 @@ export const User = t.intersection(
       status: UserStatus,
       /** License types the user holds. */
       licenses: t.readonlyArray(t.string),
-      createdAt: IsoDateTime,
     }),
     t.partial({
+      /** When the upstream created the user; absent when it does not say (never a made-up date). */
+      createdAt: IsoDateTime,
       /**
        * Role names (for AWS IAM: group names). Absent means unknown — the listing they come from failed — which is
        * not the same as `[]`, no roles.
@@ -63,8 +64,12 @@ export const Group = t.intersection(
 export type Group = t.TypeOf<typeof Group>
 
 /** A user's membership in a group. */
-export const Membership = t.type(
-  { accountId: t.string, groupId: t.string, groupName: t.string, userId: t.string, username: t.string },
+export const Membership = t.intersection(
+  [
+    t.type({ accountId: t.string, groupId: t.string, groupName: t.string, userId: t.string }),
+    // Absent when the upstream names members by id alone (Identity Store's ListGroupMemberships): the user record has it.
+    t.partial({ username: t.string }),
+  ],
   'Membership',
 )
 /** A user's membership in a group. */
@@ -82,4 +87,18 @@ export const recordCodecs: { readonly [K in EntityKind]: t.Type<RecordOf[K], unk
   users: User as t.Type<User, unknown>,
   groups: Group as t.Type<Group, unknown>,
   memberships: Membership,
+}
+
+/**
+ * Group names by user id, from memberships: a fetcher that `uses` the memberships fills each user's `roles` with it
+ * (a user in no group gets `[]`; without the memberships, `roles` stays absent).
+ */
+export function groupsByUserId(memberships: ReadonlyArray<Pick<Membership, 'userId' | 'groupName'>>): Map<string, string[]> {
+  const index = new Map<string, string[]>()
+  for (const m of memberships) {
+    const list = index.get(m.userId)
+    if (list === undefined) index.set(m.userId, [m.groupName])
+    else list.push(m.groupName)
+  }
+  return index
 }

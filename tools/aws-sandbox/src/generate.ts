@@ -136,7 +136,8 @@ function identityStoreOf(options: GenerateOptions, index: number): SeedIdentityS
     const name = `person-${String(u).padStart(6, '0')}`
     const givenName = GIVEN[u % GIVEN.length] as string
     const familyName = FAMILY[Math.floor(u / GIVEN.length) % FAMILY.length] as string
-    return { name, displayName: `${givenName} ${familyName}`, givenName, familyName, ...(u % 10 === 9 ? {} : { email: `${name}@idc.example` }) }
+    const createdAt = new Date(Date.UTC(2021, 0, 1) + Math.floor(hashToUnit(`${key}|created|${u}`) * 1_000) * 86_400_000).toISOString()
+    return { name, displayName: `${givenName} ${familyName}`, givenName, familyName, createdAt, ...(u % 25 === 24 ? { disabled: true } : {}), ...(u % 10 === 9 ? {} : { email: `${name}@idc.example` }) }
   })
   const size = Math.min(options.members, options.users)
   const groups = Array.from({ length: options.groups }, (_, g) => {

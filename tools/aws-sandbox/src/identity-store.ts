@@ -12,12 +12,22 @@ import { hexOf, uuidOf } from './rng.js'
 export const IDENTITY_STORE_ID = /^(?:d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/
 
 const IdentityStoreId = t.refinement(t.string, (s) => IDENTITY_STORE_ID.test(s), 'IdentityStoreId like d-1234567890')
+const Timestamp = t.refinement(t.string, (v) => !Number.isNaN(Date.parse(v)), 'Timestamp')
 const text = (max: number) => t.refinement(t.string, (s) => s.length >= 1 && s.length <= max, `text of 1–${max} characters`)
 
 /** A user of the directory; `name` is its UserName. */
 export const SeedIdentityStoreUser = t.intersection([
   t.type({ name: text(128) }),
-  t.partial({ displayName: text(1024), givenName: text(1024), familyName: text(1024), email: text(1024) }),
+  t.partial({
+    displayName: text(1024),
+    givenName: text(1024),
+    familyName: text(1024),
+    email: text(1024),
+    /** When the user was created (ISO 8601): ListUsers' CreatedAt. */
+    createdAt: Timestamp,
+    /** A user whose sign-in is disabled: ListUsers' UserStatus DISABLED (else ENABLED). */
+    disabled: t.boolean,
+  }),
 ])
 export type SeedIdentityStoreUser = t.TypeOf<typeof SeedIdentityStoreUser>
 
@@ -106,6 +116,9 @@ function userJson(storeId: string, u: SeedIdentityStoreUser): IdentityStoreEntit
       ? { Name: { ...(u.givenName !== undefined ? { GivenName: u.givenName } : {}), ...(u.familyName !== undefined ? { FamilyName: u.familyName } : {}), Formatted: parts.join(' ') } }
       : {}),
     ...(u.email !== undefined ? { Emails: [{ Value: u.email, Type: 'work', Primary: true }] } : {}),
+    UserStatus: u.disabled === true ? 'DISABLED' : 'ENABLED',
+    // JSON 1.1 timestamps are epoch seconds.
+    ...(u.createdAt !== undefined ? { CreatedAt: Date.parse(u.createdAt) / 1000 } : {}),
   }
 }
 

@@ -84,6 +84,9 @@ const expectedUsers: User[] = store.users.map((u) => {
     ...(u.displayName !== undefined ? { DisplayName: u.displayName } : {}),
     Name: { GivenName: u.givenName, ...(u.familyName !== undefined ? { FamilyName: u.familyName } : {}), Formatted: parts.join(' ') },
     ...(u.email !== undefined ? { Emails: [{ Value: u.email, Type: 'work', Primary: true }] } : {}),
+    UserStatus: u.disabled === true ? 'DISABLED' : 'ENABLED',
+    // The SDK reads JSON 1.1's epoch seconds into a Date.
+    ...(u.createdAt !== undefined ? { CreatedAt: new Date(u.createdAt) } : {}),
   }
 })
 

@@ -116,7 +116,8 @@ describe('generateOrganization’s opt-in identity store', () => {
     expect(generateOrganization({ ...options, seed: 10, identityStore: true }).accounts[0]?.identityStore?.id).not.toBe(stores[0]?.id)
     const first = stores[0]
     expect(first?.users).toHaveLength(40)
-    expect(first?.users[0]).toEqual({ name: 'person-000000', displayName: 'Ada Lovelace', givenName: 'Ada', familyName: 'Lovelace', email: 'person-000000@idc.example' })
+    expect(first?.users[0]).toEqual({ name: 'person-000000', displayName: 'Ada Lovelace', givenName: 'Ada', familyName: 'Lovelace', email: 'person-000000@idc.example', createdAt: '2022-02-01T00:00:00.000Z' })
+    expect(first?.users.filter((u) => u.disabled === true).map((u) => u.name)).toEqual(['person-000024'])
     expect(first?.users.filter((u) => u.email === undefined)).toHaveLength(4)
     expect(first?.groups.map((g) => [g.name, g.members.length, g.description !== undefined])).toEqual([
       ['team-0000', 15, true],

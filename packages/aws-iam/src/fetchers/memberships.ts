@@ -3,14 +3,13 @@
  * account's adaptive concurrency. A group deleted between ListGroups and GetGroup has no members to report.
  */
 import { GetGroupCommand, paginateGetGroup } from '@aws-sdk/client-iam'
-import { sdkCall, sdkPages } from '@connectors/aws'
+import { allowedIfNotFound, sdkCall, sdkPages } from '@connectors/aws'
 import { mapConcurrent, type ConnectorError, type Fetcher, type Group, type Membership } from '@connectors/core'
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import type { AwsIamSession } from '../auth.js'
 import { mapMembership } from '../mappers/group.js'
 import { IAM, PAGE_SIZE } from './pages.js'
-import { allowedIfNotFound } from './users.js'
 
 /** Every member of one group, following GetGroup's pagination. */
 export function listGroupMembers(session: AwsIamSession, group: Group): TE.TaskEither<ConnectorError, ReadonlyArray<Membership>> {

@@ -1,9 +1,8 @@
 /** The users fetcher: ListUsers pages, each mapped with the user's groups from the memberships. */
 import { GenerateCredentialReportCommand, ListUserTagsCommand, ListUsersCommand, paginateListUsers } from '@aws-sdk/client-iam'
-import { checkedListing, sdkCall, sdkPages } from '@connectors/aws'
-import { mapStream, type ConnectorError, type Fetcher, type Membership, type Stream, type User } from '@connectors/core'
+import { allowedIfNotFound, checkedListing, sdkCall, sdkPages } from '@connectors/aws'
+import { chainStream, groupsByUserId, mapStream, type Fetcher, type Stream, type User } from '@connectors/core'
 import * as E from 'fp-ts/Either'
-import * as TE from 'fp-ts/TaskEither'
 import type { AwsIamSession } from '../auth.js'
 import type { AwsIamConfig, EmailRule } from '../config.js'
 import { credentialReport, reportReadable } from '../credential-report.js'
@@ -15,9 +14,6 @@ import { withTagEmails } from './user-tags.js'
 /** A user name no customer has, for the ListUserTags probe. */
 const PROBE_USER = 'connectors-permission-probe'
 
-/** A probe answered NotFound proves the permission (the call was authorized; the entity is just not there). */
-export const allowedIfNotFound = TE.orElse((error: ConnectorError) => (error.reason === 'NotFound' ? TE.right<ConnectorError, unknown>(undefined) : TE.left(error)))
-
 /** The rule without its template (applied after the tag instead). */
 function withoutTemplate(rule: EmailRule | undefined): EmailRule | undefined {
   if (rule === undefined) return undefined
@@ -25,26 +21,6 @@ function withoutTemplate(rule: EmailRule | undefined): EmailRule | undefined {
   return rest as EmailRule
 }
 
-/** Each page through an effectful step; the stream ends at the first error. */
-async function* chainStream<A, B>(stream: Stream<A>, f: (a: A) => Promise<E.Either<ConnectorError, B>>): Stream<B> {
-  for await (const item of stream) {
-    if (E.isLeft(item)) return yield item
-    const next = await f(item.right)
-    yield next
-    if (E.isLeft(next)) return
-  }
-}
-
-/** Group names by user id. */
-export function groupsByUserId(memberships: ReadonlyArray<Membership>): Map<string, string[]> {
-  const index = new Map<string, string[]>()
-  for (const m of memberships) {
-    const list = index.get(m.userId)
-    if (list === undefined) index.set(m.userId, [m.groupName])
-    else list.push(m.groupName)
-  }
-  return index
-}
 
 export const usersFetcher: Fetcher<AwsIamSession, 'users', AwsIamConfig> = {
   // Users are the product: they are listed even when GetGroup is denied, with their roles unknown rather than empty.

@@ -38,7 +38,7 @@ export function mapUser(u: IamUser, ctx: UserMappingContext): AwsIamUser {
     externalStatus: row !== undefined ? accessOf(row) : u.PasswordLastUsed !== undefined ? 'signed-in' : 'no-sign-in-recorded',
     ...(ctx.groupsByUserId !== undefined ? { roles: ctx.groupsByUserId.get(u.UserId ?? '') ?? [] } : {}),
     licenses: [AWS_IAM_LICENSE],
-    createdAt: (u.CreateDate ?? new Date(0)).toISOString(),
+    ...(u.CreateDate !== undefined ? { createdAt: u.CreateDate.toISOString() } : {}),
     ...(lastUsedAt !== undefined ? { lastUsedAt } : {}),
     ...(email !== undefined ? { email } : {}),
   }

@@ -5,7 +5,8 @@ import * as E from 'fp-ts/Either'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { sdkError } from '../testing.js'
 import type { RoleArn, ExternalId } from './codecs.js'
-import { assumeRole, REFRESH_MARGIN_MS, sdkCall, type AwsClientConfig, type AwsSession } from './session.js'
+import { sdkCall } from './calls.js'
+import { assumeRole, REFRESH_MARGIN_MS, type AwsClientConfig, type AwsSession } from './session.js'
 
 const ROLE = 'arn:aws-us-gov:iam::123456789012:role/ConnectorsReadOnly' as RoleArn
 const config = { roleArn: ROLE, externalId: 'org-42' as ExternalId }

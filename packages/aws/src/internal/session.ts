@@ -282,17 +282,3 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
     })
   }
 }
-
-/**
- * One SDK call as a task, what it throws translated for `operation`: a connection check's probe, a single read.
- * (Listings go through `sdkPages`, which also renews an expired session.)
- */
-export function sdkCall<A>(session: Pick<AwsSession, 'translate'>, operation: string, call: () => Promise<A>): TE.TaskEither<ConnectorError, A> {
-  return async () => {
-    try {
-      return E.right(await call())
-    } catch (thrown) {
-      return E.left(session.translate(thrown, operation))
-    }
-  }
-}

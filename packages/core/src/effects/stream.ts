@@ -27,6 +27,16 @@ export async function* mapStream<A, B>(stream: Stream<A>, f: (a: A) => B): Strea
   }
 }
 
+/** Each item through an effectful step; the stream ends at the first error, the step's or the stream's. */
+export async function* chainStream<A, B>(stream: Stream<A>, f: (a: A) => Promise<E.Either<ConnectorError, B>>): Stream<B> {
+  for await (const item of stream) {
+    if (E.isLeft(item)) return yield item
+    const next = await f(item.right)
+    yield next
+    if (E.isLeft(next)) return
+  }
+}
+
 /**
  * Adapts a throwing async iterable (an SDK paginator) into a stream: a thrown value is translated once, by
  * `translate`, into the stream's final `Left`.

@@ -70,17 +70,19 @@ export function fixtureSeed(): Seed {
 export const IDENTITY_STORE_ID = 'd-1234567890'
 
 /**
- * 250 people (every seventh without an email, every eleventh with a given name only, one with quotes, `<>` and
- * accents); groups `all` (every person), `engineering` (120), `admins` (3, described) and `empty`.
+ * 250 people (every seventh without an email, every eleventh with a given name only, every thirteenth without a
+ * creation date, every fiftieth disabled, one with quotes, `<>` and accents); groups `all` (every person), `engineering` (120), `admins` (3, described) and `empty`.
  */
 export function fixtureIdentityStore(): SeedIdentityStore {
   const users = Array.from({ length: 250 }, (_, i): SeedIdentityStoreUser => {
     const name = `person${String(i).padStart(3, '0')}@example.com`
-    if (i === 3) return { name, displayName: `Zoë "Z" O'Brien <ops>`, givenName: 'Zoë', familyName: `O'Brien`, email: name }
+    if (i === 3) return { name, displayName: `Zoë "Z" O'Brien <ops>`, givenName: 'Zoë', familyName: `O'Brien`, email: name, createdAt: '2023-01-04T05:06:07Z' }
     return {
       name,
       ...(i % 11 === 0 ? { givenName: `Given${i}` } : { displayName: `Given${i} Family${i}`, givenName: `Given${i}`, familyName: `Family${i}` }),
       ...(i % 7 === 0 ? {} : { email: name }),
+      ...(i % 13 === 12 ? {} : { createdAt: new Date(Date.UTC(2023, 0, 1) + i * 86_400_000).toISOString() }),
+      ...(i % 50 === 49 ? { disabled: true } : {}),
     }
   })
   return {

@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts'],
     environment: 'node',
-    testTimeout: 30_000,
+    // A hang guard, not a speed check: end-to-end specs start CLIs, sandboxes and servers on a shared 2-core machine.
+    testTimeout: 120_000,
   },
 })

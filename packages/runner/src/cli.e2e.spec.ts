@@ -121,7 +121,7 @@ describe('connectors check, list and spec', () => {
 
   it('lists installed connectors and prints a config schema', async () => {
     const list = await cli(process.cwd(), ['list'])
-    expect(list.stdout).toBe('aws-iam\t0.1.0\tAWS IAM\n')
+    expect(list.stdout).toBe('aws-iam\t0.1.0\tAWS IAM\naws-identity-center\t0.1.0\tAWS IAM Identity Center\n')
     const spec = await cli(process.cwd(), ['spec', 'aws-iam'])
     expect(JSON.parse(spec.stdout)).toMatchObject({ title: 'aws-iam config', required: ['roleArn'] })
     const help = await cli(process.cwd(), ['sync', '--help'])

@@ -44,7 +44,8 @@ describe('connectors sync: refusing what would make a run ambiguous', () => {
 describe('connectors sync: one run at a time per state file and output folder', () => {
   it('lets one of two simultaneous runs on one state file through and refuses the other, naming it (exit 3); nothing is corrupted', async () => {
     const seed = organization()
-    const sandbox = await sandboxOf(seed, { latencyMs: 150, shortPageSize: 10 })
+    // Slow enough (about 12 s) that the first run still holds its locks while a second CLI starts on a busy machine.
+    const sandbox = await sandboxOf(seed, { latencyMs: 500, shortPageSize: 10 })
     const dir = await scratch()
     await writeRunConfig(dir, sandbox, seed)
     const first = startCli(dir, ['sync', '--config', 'run.json', '--out', 'out-a'])
@@ -173,13 +174,16 @@ describe('connectors: paths, standard input and the commands that run nothing up
   it('lists, describes and renders from any folder; prints its version and shell completion', async () => {
     const dir = await scratch()
     const list = await cli(dir, ['list', '--json'])
-    expect(JSON.parse(list.stdout)).toEqual([{ id: 'aws-iam', package: '@connectors/aws-iam', version: '0.1.0', displayName: 'AWS IAM', entities: ['users', 'groups', 'memberships'], licenseTypes: ['AWS IAM'] }])
+    expect(JSON.parse(list.stdout)).toEqual([
+      { id: 'aws-iam', package: '@connectors/aws-iam', version: '0.1.0', displayName: 'AWS IAM', entities: ['users', 'groups', 'memberships'], licenseTypes: ['AWS IAM'] },
+      { id: 'aws-identity-center', package: '@connectors/aws-identity-center', version: '0.1.0', displayName: 'AWS IAM Identity Center', entities: ['users', 'groups', 'memberships'], licenseTypes: ['AWS IAM Identity Center'] },
+    ])
     const spec = await cli(dir, ['spec', 'aws-iam'])
     expect(JSON.parse(spec.stdout)).toMatchObject({ title: 'aws-iam config' })
     const runConfigSchema = JSON.parse((await cli(dir, ['spec', '--run-config'])).stdout) as { title: string; additionalProperties: boolean; required: string[] }
     expect(runConfigSchema).toMatchObject({ title: 'connectors run config', additionalProperties: false, required: ['connectors'] })
     const unknown = await cli(dir, ['spec', 'aws-im'])
-    expect([unknown.code, unknown.stderr]).toEqual([2, 'connectors: no installed connector is named "aws-im" — did you mean "aws-iam"?; installed: aws-iam\n'])
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'connectors: no installed connector is named "aws-im" — did you mean "aws-iam"?; installed: aws-iam, aws-identity-center\n'])
     expect((await cli(dir, ['capabilities'])).stdout).toContain('| AWS IAM (`aws-iam` 0.1.0) |')
     const version = await cli(dir, ['--version'])
     expect(version.stdout).toBe(`${(JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`)

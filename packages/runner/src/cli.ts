@@ -1,14 +1,16 @@
 /**
- * The `connectors` CLI: list | spec | validate | check | sync | setup | capabilities | completion. Commands live in
+ * The `connectors` CLI: list | spec | validate | check | sync | worker | console | setup | capabilities | completion. Commands live in
  * `commands/`; this file declares the program and turns every way a command can end into an exit code.
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { checkCommand } from './commands/check.js'
+import { consoleCommand, type ConsoleCommandOptions } from './commands/console.js'
 import { capabilitiesCommand, listCommand, specCommand, validateCommand } from './commands/inspect.js'
 import { DEFAULT_CONCURRENCY, EXIT, installed, load, UsageError, type Io } from './commands/io.js'
 import { setupCommand, type SetupOptions } from './commands/setup.js'
-import { syncCommand } from './commands/sync.js'
+import { syncCommand, type SyncCommandOptions } from './commands/sync.js'
+import type { WorkerCommandOptions } from './commands/worker.js'
 import { completionScript } from './completion.js'
 import { LockedError } from './lock.js'
 import { LOG_FORMATS, LOG_LEVELS } from './logger.js'
@@ -86,11 +88,35 @@ export function createProgram(io: Io): { readonly program: Command; run: (argv: 
     .addOption(configOption())
     .addOption(accountOption())
     .option('--out <dir>', 'output folder (default: the run config’s "out", else ./out)')
-    .option('--state <file>', 'state database (default: the run config’s "state", else .connectors/state.db)')
+    .option('--state <file|url>', 'state database: a SQLite file (default: the run config’s "state", else .connectors/state.db) or postgres://…')
     .option('--concurrency <n>', `accounts synced at once (default ${DEFAULT_CONCURRENCY})`, positive)
     .option('--accept-drop', 'apply deletions even when a sync drops more users than the threshold')
+    .option('--redis <url>', 'enqueue the accounts for `connectors worker` processes (redis://…) instead of running them here; needs a postgres:// --state')
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (opts: { config: string; out?: string; state?: string; concurrency?: number; acceptDrop?: boolean; account?: string[] }) => done(await syncCommand({ ...opts, ...logOptions() }, io)))
+    .action(async (opts: Omit<SyncCommandOptions, 'logLevel' | 'logFormat'>) => done(await syncCommand({ ...opts, ...logOptions() }, io)))
+
+  program
+    .command('worker')
+    .description('take accounts queued by `sync --redis` and run them, until interrupted')
+    .requiredOption('--redis <url>', 'the queue (redis://…)')
+    .requiredOption('--state <url>', 'the shared state database (postgres://…)')
+    .option('--concurrency <n>', `accounts run at once by this worker (default ${DEFAULT_CONCURRENCY})`, positive)
+    .addHelpText('after', EXIT_CODES_HELP)
+    // BullMQ and the PostgreSQL client load with the command that needs them: every other command starts without them.
+    .action(async (opts: Omit<WorkerCommandOptions, 'logLevel' | 'logFormat'>) => done(await (await import('./commands/worker.js')).workerCommand({ ...opts, ...logOptions() }, io)))
+
+  program
+    .command('console')
+    .description('serve the Integrations console: connect accounts in the browser, test them step by step, sync, browse users')
+    .option('--port <n>', 'port to listen on (default 4780)', positive)
+    .option('--host <address>', 'address to bind (default 127.0.0.1; any other needs a token: --token, or one is generated)')
+    .option('--token <token>', 'require this token on every request')
+    .option('--config <file>', "a run config: its platform section (organization id, principal, credentials), out and state")
+    .option('--org <id>', "the platform's organization id (the ExternalId customers' roles require), when no --config gives it")
+    .option('--principal <arn>', "the platform's principal ARN (the role customers trust), when no --config gives it")
+    .option('--state <file>', 'state database (default: the run config’s "state", else .connectors/state.db)')
+    .option('--out <dir>', 'output folder for syncs (default: the run config’s "out", else ./out)')
+    .action(async (opts: Omit<ConsoleCommandOptions, 'logLevel' | 'logFormat'>) => done(await consoleCommand({ ...opts, ...logOptions() }, io)))
 
   program
     .command('capabilities')

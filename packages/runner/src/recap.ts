@@ -20,7 +20,7 @@ function notes(e: Envelope): string[] {
   return [
     ...e.errors.map((x) => String(x['message'])),
     ...(e.dropGuard !== undefined ? [`held back: ${Math.round(e.dropGuard.share * 100)}% of users vanished (threshold ${Math.round(e.dropGuard.threshold * 100)}%); rerun with --accept-drop to apply`] : []),
-    ...(e.counts.unmatchedEmail > 0 ? [`${e.counts.unmatchedEmail} user(s) left out of the users file for want of an email (${(e.unmatchedEmail ?? []).slice(0, 5).join(', ')}${e.counts.unmatchedEmail > 5 ? ', …' : ''}; all in report.json): add an email rule`] : []),
+    ...(e.counts.unmatchedEmail > 0 ? [`${e.counts.unmatchedEmail} user(s) left out of the users file for want of an email (${(e.unmatchedEmail ?? []).slice(0, 5).join(', ')}${e.counts.unmatchedEmail > 5 ? ', …' : ''}; all in report.json): ${e.unmatchedEmailFix ?? 'give them an email address'}`] : []),
     ...(e.status === 'interrupted' ? ['interrupted: nothing of this account was applied; sync again to finish it'] : []),
   ]
 }

@@ -26,7 +26,7 @@ export const RunConfig = strictObject(
   { connectors: t.array(strictObject('ConnectorEntry', { connector: annotate(t.string, { description: 'A connector package name, or a path to its module relative to this file.' }), accounts: t.array(AccountEntry) })) },
   {
     out: annotate(t.string, { description: 'The output folder, relative to this file (default ./out beside the working directory).' }),
-    state: annotate(t.string, { description: 'The state database, relative to this file (default .connectors/state.db).' }),
+    state: annotate(t.string, { description: 'The state database: a SQLite file, relative to this file (default .connectors/state.db), or a postgres:// URL.' }),
     concurrency: Positive,
     platform: strictObject(
       'Platform',
@@ -99,7 +99,8 @@ export function resolvePaths(config: RunConfig, base: string): RunConfig {
   return {
     ...config,
     ...(config.out !== undefined ? { out: resolve(base, config.out) } : {}),
-    ...(config.state !== undefined ? { state: resolve(base, config.state) } : {}),
+    // A database URL is not a path: only a file is resolved against the run config's folder.
+    ...(config.state !== undefined ? { state: /^postgres(ql)?:\/\//i.test(config.state) ? config.state : resolve(base, config.state) } : {}),
     connectors: config.connectors.map((c) => (isModulePath(c.connector) ? { ...c, connector: resolve(base, c.connector) } : c)),
   }
 }

@@ -3,7 +3,8 @@
  * comparison, the swap) runs on a thread of its own, beside the fetching and mapping on the main thread.
  */
 import { Worker } from 'node:worker_threads'
-import type { DepartedUser, Departure, HistoryEntry, RememberedUser, Staging } from './state.js'
+import { StagedWrites } from './staged-writes.js'
+import type { DepartedUser, Departure, HistoryEntry, RememberedUser, RunResult, Staging } from './state.js'
 
 /** What a sync needs of the state store. */
 export interface SyncState {
@@ -21,8 +22,20 @@ export interface SyncState {
   close(): Promise<void>
 }
 
-/** Pages staged but not yet written before `stage` waits: bounds memory if SQLite falls behind. */
-const STAGE_WINDOW = 8
+/** What tests, the benchmark and operators read back from a store: the same answers from either store. */
+export interface StateReader {
+  /** The account's last complete snapshot, in the order its sync listed it. */
+  snapshot(connector: string, account: string): Promise<ReadonlyArray<RememberedUser>>
+  /** The account's departed users still remembered, in the order they departed. */
+  departed(connector: string, account: string): Promise<ReadonlyArray<DepartedUser>>
+  /** The account's sync history, oldest first. */
+  history(connector: string, account: string): Promise<ReadonlyArray<HistoryEntry>>
+  /** The units the run `runId` settled (history rows with an envelope), each with its latest envelope. */
+  runResults(runId: string, only?: { readonly connector: string; readonly unit: string }): Promise<ReadonlyArray<RunResult>>
+}
+
+/** A state store: what a sync writes and what can be read back. */
+export type StateBackend = SyncState & StateReader
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void }
 
@@ -31,11 +44,11 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
  * only its own unit: a stage that could not be written is reported by that staging's next call that waits; only a
  * thread that died fails every call.
  */
-export class StateWorker implements SyncState {
+export class StateWorker implements StateBackend {
   private nextId = 0
   private readonly pending = new Map<number, Pending>()
-  /** Per staging table, its stage calls not yet answered, oldest first. */
-  private readonly unwritten = new Map<string, Array<Promise<unknown>>>()
+  /** Per staging table, its stage calls not yet answered. */
+  private readonly unwritten = new StagedWrites()
   private failure: Error | undefined
 
   private constructor(
@@ -88,19 +101,13 @@ export class StateWorker implements SyncState {
   async stage(staging: Staging, users: ReadonlyArray<RememberedUser>): Promise<void> {
     // Two strings cross the thread boundary far cheaper than a thousand small objects. Records are JSON, so a
     // record never contains a raw newline.
-    const written = this.call('stagePacked', staging, JSON.stringify(users.map((u) => u.id)), users.map((u) => u.record).join('\n'))
-    written.catch(() => {}) // reported by this staging's next call that waits (answers come in order)
-    const queue = this.unwritten.get(staging.table) ?? []
-    this.unwritten.set(staging.table, queue)
-    queue.push(written)
-    if (queue.length > STAGE_WINDOW) await queue.shift()
+    // Answers come in call order, so pages are written in the order they were staged.
+    await this.unwritten.add(staging.table, this.call('stagePacked', staging, JSON.stringify(users.map((u) => u.id)), users.map((u) => u.record).join('\n')))
   }
 
   /** Waits for the staging's pages still in flight; rejects with the first that failed. */
-  private async written(staging: Staging): Promise<void> {
-    const queue = this.unwritten.get(staging.table) ?? []
-    this.unwritten.delete(staging.table)
-    await Promise.all(queue)
+  private written(staging: Staging): Promise<void> {
+    return this.unwritten.settled(staging.table)
   }
 
   async compare(staging: Staging, account: string): Promise<{ readonly previous: number; readonly vanished: number }> {
@@ -131,6 +138,22 @@ export class StateWorker implements SyncState {
 
   async record(entry: HistoryEntry): Promise<void> {
     await this.call('record', entry)
+  }
+
+  snapshot(connector: string, account: string): Promise<ReadonlyArray<RememberedUser>> {
+    return this.call('snapshot', connector, account) as Promise<RememberedUser[]>
+  }
+
+  departed(connector: string, account: string): Promise<ReadonlyArray<DepartedUser>> {
+    return this.call('departed', connector, account) as Promise<DepartedUser[]>
+  }
+
+  history(connector: string, account: string): Promise<ReadonlyArray<HistoryEntry>> {
+    return this.call('history', connector, account) as Promise<HistoryEntry[]>
+  }
+
+  runResults(runId: string, only?: { readonly connector: string; readonly unit: string }): Promise<ReadonlyArray<RunResult>> {
+    return this.call('runResults', runId, only) as Promise<RunResult[]>
   }
 
   /** Closes the store and ends the thread. */

@@ -21,6 +21,10 @@ const methods = {
   commitStaging: store.commitStaging.bind(store),
   discardStaging: store.discardStaging.bind(store),
   record: store.record.bind(store),
+  snapshot: store.snapshot.bind(store),
+  departed: store.departed.bind(store),
+  history: store.history.bind(store),
+  runResults: store.runResults.bind(store),
   close: store.close.bind(store),
 } as const satisfies Record<string, (...args: never[]) => unknown>
 

@@ -84,6 +84,29 @@ describe('the state store', () => {
     expect(again.compare(again.beginStaging('c', 'x'), '1')).toEqual({ previous: 2, vanished: 2 })
     again.close()
   })
+
+  it('numbers its schema, takes over a file from before the numbering, and refuses one a newer runner wrote', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'state-')), 'state.db')
+    const first = new StateStore(path)
+    const staging = first.beginStaging('c', 'a')
+    first.stage(staging, users('u1'))
+    first.commitStaging(staging, '1')
+    first.close()
+    // A file written before the numbering: the tables of steps 1 and 2, user_version 0.
+    const raw = new Database(path)
+    expect(raw.pragma('user_version', { simple: true })).toBe(3)
+    raw.exec('DROP INDEX history_run; ALTER TABLE history DROP COLUMN run_id; ALTER TABLE history DROP COLUMN unit; ALTER TABLE history DROP COLUMN envelope')
+    raw.pragma('user_version = 0')
+    raw.close()
+    const reopened = new StateStore(path)
+    expect(reopened.snapshot('c', '1').map((u) => u.id)).toEqual(['u1'])
+    reopened.close()
+    const newer = new Database(path)
+    expect(newer.pragma('user_version', { simple: true })).toBe(3)
+    newer.pragma('user_version = 9')
+    newer.close()
+    expect(() => new StateStore(path)).toThrow(/schema version 9 is newer than this runner's 3/)
+  })
 })
 
 describe('the departed users', () => {

@@ -22,6 +22,17 @@ export interface HistoryEntry {
   readonly users: number
   readonly deleted: number
   readonly heldBack: boolean
+  /** The run that made the sync, its unit and its envelope (JSON): what a retried attempt of the unit finds settled. */
+  readonly runId?: string
+  readonly unit?: string
+  readonly envelope?: string
+}
+
+/** A unit settled by a run: its envelope, as its history row keeps it. */
+export interface RunResult {
+  readonly connector: string
+  readonly unit: string
+  readonly envelope: string
 }
 
 /** A user gone from an account, remembered for the retention window. */
@@ -34,6 +45,12 @@ export interface Departure {
   readonly at: string
   readonly retainSince: string
 }
+
+/** The code of the error a commit raises when a newer attempt of its unit replaced its staging. */
+export const STATE_SUPERSEDED = 'STATE_SUPERSEDED'
+
+/** The error of an attempt whose staging a newer attempt of the unit replaced: it applies nothing. */
+export const supersededError = (): Error => Object.assign(new Error('a newer attempt of this account replaced this attempt’s staging; this attempt applies nothing'), { code: STATE_SUPERSEDED })
 
 /** A unit's staging table, from {@link StateStore.beginStaging}. */
 export interface Staging {
@@ -62,34 +79,39 @@ export class StateStore {
     this.db.pragma('synchronous = NORMAL')
     // Checkpoint (and fsync) every 64 MB of log rather than every 4 MB: syncs stage users at tens of MB a second.
     this.db.pragma('wal_autocheckpoint = 16000')
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS snapshots (
-        connector TEXT NOT NULL, account TEXT NOT NULL, tbl TEXT NOT NULL, PRIMARY KEY (connector, account));
-      CREATE TABLE IF NOT EXISTS stagings (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, connector TEXT NOT NULL, unit TEXT NOT NULL, UNIQUE (connector, unit));
-      CREATE TABLE IF NOT EXISTS departed (
-        connector TEXT NOT NULL, account TEXT NOT NULL, user_id TEXT NOT NULL, record TEXT NOT NULL,
-        deleted_at TEXT NOT NULL, PRIMARY KEY (connector, account, user_id));
-      CREATE TABLE IF NOT EXISTS history (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, connector TEXT NOT NULL, account TEXT NOT NULL, status TEXT NOT NULL,
-        started_at TEXT NOT NULL, finished_at TEXT NOT NULL, users INTEGER NOT NULL, deleted INTEGER NOT NULL,
-        held_back INTEGER NOT NULL);`)
-    this.migrateSharedSnapshot()
+    migrate(this.db, [
+      // 1: the tables (state files written before migrations were numbered already have them).
+      () =>
+        this.db.exec(`
+          CREATE TABLE IF NOT EXISTS snapshots (
+            connector TEXT NOT NULL, account TEXT NOT NULL, tbl TEXT NOT NULL, PRIMARY KEY (connector, account));
+          CREATE TABLE IF NOT EXISTS stagings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, connector TEXT NOT NULL, unit TEXT NOT NULL, UNIQUE (connector, unit));
+          CREATE TABLE IF NOT EXISTS departed (
+            connector TEXT NOT NULL, account TEXT NOT NULL, user_id TEXT NOT NULL, record TEXT NOT NULL,
+            deleted_at TEXT NOT NULL, PRIMARY KEY (connector, account, user_id));
+          CREATE TABLE IF NOT EXISTS history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, connector TEXT NOT NULL, account TEXT NOT NULL, status TEXT NOT NULL,
+            started_at TEXT NOT NULL, finished_at TEXT NOT NULL, users INTEGER NOT NULL, deleted INTEGER NOT NULL,
+            held_back INTEGER NOT NULL);`),
+      // 2: the single `snapshot` table of the first runners, moved into per-account tables.
+      () => this.migrateSharedSnapshot(),
+      // 3: history rows say which run and unit they settled, with its envelope.
+      () => this.db.exec('ALTER TABLE history ADD COLUMN run_id TEXT; ALTER TABLE history ADD COLUMN unit TEXT; ALTER TABLE history ADD COLUMN envelope TEXT; CREATE INDEX history_run ON history (run_id, connector, unit)'),
+    ])
   }
 
   /** Moves the single `snapshot` table of a state file written by an earlier runner into per-account tables. */
   private migrateSharedSnapshot(): void {
     const legacy = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshot'").get()
     if (legacy === undefined) return
-    this.db.transaction(() => {
-      const accounts = this.db.prepare('SELECT DISTINCT connector, account FROM snapshot').all() as Array<{ connector: string; account: string }>
-      for (const { connector, account } of accounts) {
-        const staging = this.beginStaging(connector, `migrated ${account}`)
-        this.db.prepare(`INSERT INTO ${staging.table} (user_id, record) SELECT user_id, record FROM snapshot WHERE connector = ? AND account = ? ORDER BY rowid`).run(connector, account)
-        this.commitStaging(staging, account)
-      }
-      this.db.exec('DROP TABLE snapshot')
-    })()
+    const accounts = this.db.prepare('SELECT DISTINCT connector, account FROM snapshot').all() as Array<{ connector: string; account: string }>
+    for (const { connector, account } of accounts) {
+      const staging = this.beginStaging(connector, `migrated ${account}`)
+      this.db.prepare(`INSERT INTO ${staging.table} (user_id, record) SELECT user_id, record FROM snapshot WHERE connector = ? AND account = ? ORDER BY rowid`).run(connector, account)
+      this.commitStaging(staging, account)
+    }
+    this.db.exec('DROP TABLE snapshot')
   }
 
   /** The staging's lookup by user id, built once the staging is complete (inserts stay cheap until then). */
@@ -174,6 +196,7 @@ export class StateStore {
    */
   commitStaging(staging: Staging, account: string, history?: HistoryEntry, departure?: Departure): void {
     this.db.transaction(() => {
+      if (!this.isCurrent(staging)) throw supersededError()
       const previous = this.snapshotTable(staging.connector, account)
       if (departure !== undefined) {
         this.indexStaging(staging)
@@ -189,9 +212,18 @@ export class StateStore {
   /** Drops what the unit's sync staged (an incomplete sync, or one held back); records its history row with it. */
   discardStaging(staging: Staging, history?: HistoryEntry): void {
     this.db.transaction(() => {
+      // Only while it is the unit's current staging: a newer attempt's is not this one's to drop, and an attempt
+      // that lost its turn is no sync of the unit's — the newer attempt records the unit's history row.
+      if (!this.isCurrent(staging)) return
       this.dropStaging(staging.connector, staging.unit)
       if (history !== undefined) this.record(history)
     })()
+  }
+
+  /** Whether `staging` is still its unit's staging (no newer attempt of the unit began since). */
+  private isCurrent(staging: Staging): boolean {
+    const row = this.db.prepare('SELECT id FROM stagings WHERE connector = ? AND unit = ?').get(staging.connector, staging.unit) as { id: number } | undefined
+    return row !== undefined && `staged_${row.id}` === staging.table
   }
 
   private dropStaging(connector: string, unit: string): void {
@@ -203,8 +235,15 @@ export class StateStore {
 
   record(entry: HistoryEntry): void {
     this.db
-      .prepare('INSERT INTO history (connector, account, status, started_at, finished_at, users, deleted, held_back) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(entry.connector, entry.account, entry.status, entry.startedAt, entry.finishedAt, entry.users, entry.deleted, entry.heldBack ? 1 : 0)
+      .prepare('INSERT INTO history (connector, account, status, started_at, finished_at, users, deleted, held_back, run_id, unit, envelope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(entry.connector, entry.account, entry.status, entry.startedAt, entry.finishedAt, entry.users, entry.deleted, entry.heldBack ? 1 : 0, entry.runId ?? null, entry.unit ?? null, entry.envelope ?? null)
+  }
+
+  /** The units the run `runId` settled, each with its latest envelope. */
+  runResults(runId: string, only?: { readonly connector: string; readonly unit: string }): RunResult[] {
+    return this.db
+      .prepare('SELECT connector, unit, envelope FROM history WHERE id IN (SELECT max(id) FROM history WHERE run_id = ? AND envelope IS NOT NULL AND (? IS NULL OR (connector = ? AND unit = ?)) GROUP BY connector, unit) ORDER BY id')
+      .all(runId, only?.connector ?? null, only?.connector ?? null, only?.unit ?? null) as RunResult[]
   }
 
   history(connector: string, account: string): HistoryEntry[] {
@@ -215,7 +254,33 @@ export class StateStore {
     ).map((h) => ({ ...h, heldBack: h.heldBack === 1 }))
   }
 
+  /** The account's last complete snapshot, in the order its sync listed it. */
+  snapshot(connector: string, account: string): RememberedUser[] {
+    const table = this.snapshotTable(connector, account)
+    return table === undefined ? [] : (this.db.prepare(`SELECT user_id AS id, record FROM ${table} ORDER BY rowid`).all() as RememberedUser[])
+  }
+
+  /** The account's departed users still remembered, oldest departure first. */
+  departed(connector: string, account: string): DepartedUser[] {
+    return this.db.prepare('SELECT user_id AS id, record, deleted_at AS deletedAt FROM departed WHERE connector = ? AND account = ? ORDER BY rowid').all(connector, account) as DepartedUser[]
+  }
+
   close(): void {
     this.db.close()
+  }
+}
+
+/**
+ * Brings the database to the last of `steps` (step n sets `user_version` n, in the step's own transaction), and
+ * refuses a database a newer runner wrote: its tables may mean something this runner does not know.
+ */
+function migrate(db: Database.Database, steps: ReadonlyArray<() => void>): void {
+  const version = () => db.pragma('user_version', { simple: true }) as number
+  if (version() > steps.length) throw new Error(`its schema version ${version()} is newer than this runner's ${steps.length} (a newer runner wrote it): run that runner`)
+  for (let next = version() + 1; next <= steps.length; next++) {
+    db.transaction(() => {
+      ;(steps[next - 1] as () => void)()
+      db.pragma(`user_version = ${next}`)
+    }).immediate()
   }
 }

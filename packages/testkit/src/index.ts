@@ -1,5 +1,7 @@
 /**
- * `@connectors/testkit`: the conformance suite every connector must pass.
+ * `@connectors/testkit`: the conformance suite every connector must pass, and the PostgreSQL and Redis servers that
+ * tests of the distributed mode run against.
  * @packageDocumentation
  */
 export * from './conformance.js'
+export * from './services.js'

@@ -4,31 +4,16 @@
  * a user would. Then it shows what the platform's admins rely on: a user who leaves is reported deleted, and stays
  * deleted in the next users file even when the one before it was lost. No AWS account needed.
  */
-import { allowPolicy, delegatorEnv, generateOrganization, startSandbox, type Seed } from '@connectors/aws-sandbox'
+import { delegatorEnv, startSandbox, type Seed } from '@connectors/aws-sandbox'
 import { spawn } from 'node:child_process'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { demoOrganization, IDENTITY_CENTER_REGION, ORGANIZATION_ID, PRINCIPAL_ARN } from './organization.js'
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)))
-const ORGANIZATION_ID = 'org-demo-2026'
-const organization = generateOrganization({
-  accounts: 6,
-  users: 250,
-  groups: 12,
-  members: 30,
-  seed: 2026,
-  // Console users, API-only users with a used access key, and users with nothing: the credential report tells them apart.
-  userCredentials: true,
-  // The fifth customer pasted a different organization id into its trust policy.
-  externalId: (i) => (i === 4 ? 'org-someone-else' : ORGANIZATION_ID),
-})
+const organization = demoOrganization()
 const [first] = organization.accounts
-// The first customer has a user named by its address, and a service user nobody should pay a license for.
-if (first !== undefined) first.users.push({ name: 'ann@customer-1.example', id: 'AIDADEMOANN0000000001', createDate: '2024-01-02T03:04:05Z' }, { name: 'svc-backup', id: 'AIDADEMOSVC0000000001', path: '/service/', createDate: '2024-01-02T03:04:05Z' })
-// The sixth customer's role forgot iam:GetGroup.
-const sixth = organization.accounts[5]
-if (sixth !== undefined) sixth.roles = sixth.roles.map((r) => ({ ...r, permissionPolicies: [allowPolicy(['iam:ListUsers', 'iam:ListGroups'])] }))
 
 const dir = join(root, '.connectors', 'demo')
 const out = join(root, 'out', 'demo')
@@ -40,7 +25,7 @@ await rm(state, { force: true })
 async function syncAgainst(seed: Seed, logLevel: string, show: boolean): Promise<number | null> {
   const sandbox = await startSandbox({ seed, faults: { latencyMs: 15, jitterMs: 10, throttle: { rate: 20, burst: 20, per: 'action' } } })
   const runConfig = {
-    platform: { organizationId: ORGANIZATION_ID, principalArn: 'arn:aws:iam::999999999999:role/connectors-delegator' },
+    platform: { organizationId: ORGANIZATION_ID, principalArn: PRINCIPAL_ARN },
     connectors: [
       {
         connector: '@connectors/aws-iam',
@@ -52,6 +37,19 @@ async function syncAgainst(seed: Seed, logLevel: string, show: boolean): Promise
             email: { template: `{username}@customer-${i + 1}.example` },
             credentialReport: i !== 5,
             endpoints: { sts: sandbox.endpoint, iam: sandbox.endpoint },
+          },
+        })),
+      },
+      {
+        // The first customer also manages its people in IAM Identity Center: their email addresses come from there.
+        connector: '@connectors/aws-identity-center',
+        accounts: seed.accounts.slice(0, 1).map((a, i) => ({
+          name: `customer-${i + 1}-sso`,
+          config: {
+            roleArn: `arn:aws:iam::${a.id}:role/ConnectorsReadOnly`,
+            region: IDENTITY_CENTER_REGION,
+            ...(a.identityStore !== undefined ? { identityStoreId: a.identityStore.id } : {}),
+            endpoints: { sts: sandbox.endpoint, identitystore: sandbox.endpoint, sso: sandbox.endpoint },
           },
         })),
       },
@@ -95,6 +93,9 @@ const deletedAgain = await stated(leaverEmail)
 
 const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { units: Array<{ unit: string; counts: { excluded: number } }> }
 const records = (await readFile(join(out, 'records', 'aws-iam', 'customer-1.ndjson'), 'utf8')).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { type: string; data: { username: string; externalStatus?: string; lastUsedAt?: string } })
+const ssoFile = JSON.parse(await readFile(join(out, 'torii', 'aws-identity-center', 'customer-1-sso.json'), 'utf8')) as { users: Array<{ email: string; firstName?: string; lastName?: string }> }
+const ssoPerson = ssoFile.users[0]
+const ssoUnit = report.units.find((u) => u.unit === 'customer-1-sso') as { counts: { users: number; unmatchedEmail: number } } | undefined
 const apiOnly = records.find((r) => r.type === 'user' && r.data.externalStatus === 'keys-only')?.data
 process.stdout.write(
   [
@@ -104,7 +105,11 @@ process.stdout.write(
     `  ann@customer-1.example keeps her address as her email (${await stated('ann@customer-1.example')}); svc-backup is excluded (${report.units.find((u) => u.unit === 'customer-1')?.counts.excluded ?? 0} excluded)`,
     `  ${leaver} left: ${deletedOnce} in the next users file; that file was then lost, and the one after still says ${deletedAgain}`,
     ...(apiOnly !== undefined ? [`  ${apiOnly.username} signs in with access keys only (${apiOnly.externalStatus}); last used ${apiOnly.lastUsedAt ?? 'never'}, from the credential report`] : []),
-    `Outputs: ${join('out', 'demo')}/report.json, records/aws-iam/<account>.ndjson, torii/aws-iam/<account>.json; state: ${join('.connectors', 'demo', 'state.db')}`,
+    `customer-1-sso, the same customer's IAM Identity Center: ${ssoUnit?.counts.users ?? 0} people, with the addresses and names Identity Center holds${ssoPerson !== undefined ? ` (${ssoPerson.firstName ?? ''} ${ssoPerson.lastName ?? ''} <${ssoPerson.email}>)` : ''}; ${ssoUnit?.counts.unmatchedEmail ?? 0} without an email are reported, never guessed`,
+    `Outputs: ${join('out', 'demo')}/report.json, records/<connector>/<account>.ndjson, torii/<connector>/<account>.json; state: ${join('.connectors', 'demo', 'state.db')}`,
+    '',
+    'See it in the browser: `npm run console` serves the Integrations console on this demo organization (http://127.0.0.1:4780/):',
+    'connect an account, watch each check step, sync it, browse its users.',
     '',
   ].join('\n'),
 )

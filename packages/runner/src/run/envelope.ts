@@ -61,5 +61,7 @@ export interface Envelope {
   readonly usersFileReason?: string
   /** The usernames without an email (reported, never dropped silently). */
   readonly unmatchedEmail?: ReadonlyArray<string>
+  /** What to do about them, from the connector. */
+  readonly unmatchedEmailFix?: string
   readonly dropGuard?: DropFinding
 }

@@ -258,6 +258,6 @@ describe('a sync run: every unit sealed in its own envelope', () => {
     // Nobody has an email: no users file, the account is not ok and says which rule to add; its state does not move.
     const nobody = await runSync(plan(exampleConnector(directory), ['bravo']), options(join(dir, 'none'), state))
     expect(nobody.report.units[0]).toMatchObject({ status: 'partial', usersFile: null, usersFileReason: 'no users file written: none of its 10 users could be placed: 10 without an email, 0 excluded', counts: { unmatchedEmail: 10 } })
-    expect(nobody.report.units[0]?.errors).toEqual([expect.objectContaining({ reason: 'InvalidConfig', detail: 'no users file written: none of its 10 users could be placed: 10 without an email, 0 excluded', fix: expect.stringContaining('add an email rule') })])
+    expect(nobody.report.units[0]?.errors).toEqual([expect.objectContaining({ reason: 'InvalidConfig', detail: 'no users file written: none of its 10 users could be placed: 10 without an email, 0 excluded', fix: 'give these users an email address where the upstream keeps them' })])
   })
 })

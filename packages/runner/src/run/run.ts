@@ -125,7 +125,7 @@ function tell(show: () => void): void {
  * Makes the output folder ready: what a run that was killed left behind (its staging folder, its temporaries)
  * is removed. The caller holds the folder's lock, so nothing else is writing there.
  */
-async function prepareOut(out: string): Promise<void> {
+export async function prepareOut(out: string): Promise<void> {
   await mkdir(out, { recursive: true })
   await rm(join(out, STAGING_DIR), { recursive: true, force: true })
   for (const dir of [out, ...(await subfolders(join(out, 'records'))), ...(await subfolders(join(out, 'torii')))]) {

@@ -36,7 +36,7 @@ const codeOf = (e: unknown) => (typeof e === 'object' && e !== null ? (e as { co
 /** The step that connector code runs in (its stream of pages); a throw there is the connector's bug. */
 export const CONNECTOR_STEP = 'listing (connector code)'
 
-/** What an operator can do about a failure, from its system or SQLite error code. */
+/** What an operator can do about a failure, from its system, SQLite or state store error code. */
 function fixFor(step: string, cause: unknown, connector: string, out: string, state: string): string {
   switch (codeOf(cause)) {
     case 'SQLITE_FULL':
@@ -49,6 +49,12 @@ function fixFor(step: string, cause: unknown, connector: string, out: string, st
     case 'SQLITE_CORRUPT':
     case 'SQLITE_NOTADB':
       return `the state file ${state} could not be read or written (a failing disk, or not a state file): check it, or give another with --state; nothing of this account was applied`
+    case 'STATE_UNREACHABLE':
+      return `make the state database ${state} reachable (is PostgreSQL running, and the address right?), then sync again; nothing of this account was applied`
+    case 'STATE_SUPERSEDED':
+      return 'nothing to do: another attempt of this account took over and its result stands; nothing of this attempt was applied'
+    case '53100':
+      return `free space on the disk of the state database ${state}, then sync again; nothing of this account was applied`
     case 'ENOSPC':
     case 'EDQUOT':
       return `free space on the disk that holds ${out}, then sync again; nothing of this account was applied`

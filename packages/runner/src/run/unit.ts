@@ -7,6 +7,7 @@
 import { ConnectorError, defaultRunContext, errorToJson, syncAccount, type AnyConnector, type Batch, type Logger, type PlatformIdentity, type SyncEvent, type SyncOutcome } from '@connectors/core'
 import * as E from 'fp-ts/Either'
 import type { SyncState } from '../state-client.js'
+import type { HistoryEntry } from '../state.js'
 import { heldDrop, type DropPolicy } from './drop-guard.js'
 import type { DropFinding, Envelope, UnitCounts, UnitStatus } from './envelope.js'
 import { openRecordsSink } from './sinks/records.js'
@@ -95,7 +96,7 @@ export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelo
       // Every users file is a full statement: users deleted by earlier syncs stay in it for the retention window.
       for await (const page of state.retained(departure.retainSince)) await writeAll([usersFile], { entity: 'users', records: page }, facts)
     }
-    const verdict = judged.status === 'ok' ? usableUsersFile(usersFile.tally, facts, unit.connector.id, accountId) : judged
+    const verdict = judged.status === 'ok' ? usableUsersFile(usersFile.tally, facts, unit.connector, accountId) : judged
     // Past this point the unit applies what it found: an interrupt that came meanwhile still stops it here.
     if (deps.signal.aborted) throw new Interrupted()
     for (const [name, sink] of Object.entries(outputs) as Array<[keyof typeof outputs, OutputSink]>) {
@@ -104,7 +105,7 @@ export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelo
     }
     const errors = [...outcome.errors, ...(verdict.error !== undefined ? [verdict.error] : [])]
     const envelope = envelopeOf(unit, accountId, facts, verdict.status, errors, { files: opened.committed, tally: usersFile.tally, drop: verdict.drop, ...(verdict.error !== undefined ? { usersFileReason: verdict.error.detail } : {}) })
-    await at('committing the state', () => (verdict.status === 'ok' ? state.commit(historyOf(envelope), departure) : state.abort(historyOf(envelope))))
+    await at('committing the state', () => (verdict.status === 'ok' ? state.commit(historyOf(envelope, deps.runId), departure) : state.abort(historyOf(envelope, deps.runId))))
     return envelope
   } catch (failure) {
     const interrupted = failure instanceof Interrupted
@@ -113,7 +114,7 @@ export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelo
     const envelope = envelopeOf(unit, accountId, facts, interrupted ? 'interrupted' : 'failed', errors, { files: opened.committed })
     await abortAll(opened.outputs === undefined ? [] : [opened.outputs.usersFile, opened.outputs.records])
     // The history keeps every sync, also one that failed before its state was opened.
-    await (opened.state?.abort(historyOf(envelope)) ?? deps.state.record(historyOf(envelope)).catch(() => undefined))
+    await (opened.state?.abort(historyOf(envelope, deps.runId)) ?? deps.state.record(historyOf(envelope, deps.runId)).catch(() => undefined))
     return envelope
   }
 }
@@ -170,16 +171,19 @@ interface Verdict {
   readonly error?: ConnectorError
 }
 
+/** What to do about users without an email: the connector's own advice, else the platform's generic one. */
+const missingEmailFix = (connector: AnyConnector): string => connector.manifest.missingEmailFix ?? 'give these users an email address where the upstream keeps them'
+
 /**
  * A complete sync is applied only with a users file the platform can take: one that states at least one user. When
  * nobody could be placed, the account is `partial` (nothing deleted, state unchanged) and says which rule to add.
  */
-function usableUsersFile(tally: UsersFileTally, facts: Facts, connector: string, account: string): Verdict {
+function usableUsersFile(tally: UsersFileTally, facts: Facts, connector: AnyConnector, account: string): Verdict {
   if (tally.written > 0) return { status: 'ok' }
   const listed = facts.counts.users
   const why = listed === 0 ? 'the account lists no user' : `none of its ${listed} users could be placed: ${tally.unmatched.length} without an email, ${tally.excluded} excluded`
-  const fix = listed === 0 ? 'nothing to send: the platform needs at least one user; remove the account or add users' : tally.unmatched.length > 0 ? "add an email rule to the account's config (a template such as {username}@example.com, a map file, or the email tag)" : "narrow the account's exclude patterns"
-  return { status: 'partial', error: ConnectorError.invalidConfig({ connector, account, operation: 'users file', detail: `no users file written: ${why}`, issues: [], fix }) }
+  const fix = listed === 0 ? 'nothing to send: the platform needs at least one user; remove the account or add users' : tally.unmatched.length > 0 ? missingEmailFix(connector) : "narrow the account's exclude patterns"
+  return { status: 'partial', error: ConnectorError.invalidConfig({ connector: connector.id, account, operation: 'users file', detail: `no users file written: ${why}`, issues: [], fix }) }
 }
 
 /** How the sync ended: applied (`ok`), held back by the drop guard, partial, or failed. */
@@ -242,11 +246,12 @@ function envelopeOf(unit: PlannedUnit, accountId: string | null, facts: Facts, s
     ...(files.records === undefined ? { recordsFileReason: reason } : {}),
     usersFile: files.usersFile ?? null,
     ...(files.usersFile === undefined ? { usersFileReason: findings.usersFileReason ?? reason } : {}),
-    ...(tally !== undefined && tally.unmatched.length > 0 ? { unmatchedEmail: tally.unmatched } : {}),
+    ...(tally !== undefined && tally.unmatched.length > 0 ? { unmatchedEmail: tally.unmatched, unmatchedEmailFix: missingEmailFix(unit.connector) } : {}),
     ...(drop !== undefined ? { dropGuard: drop } : {}),
   }
 }
 
-function historyOf(e: Envelope) {
-  return { connector: e.connector, account: e.accountId ?? '-', status: e.status, startedAt: e.startedAt, finishedAt: e.finishedAt, users: e.counts.users, deleted: e.counts.deleted, heldBack: e.status === 'held' }
+/** The sync's history row: with its run, unit and envelope, so that a retried attempt of the unit finds it settled. */
+function historyOf(e: Envelope, runId: string): HistoryEntry {
+  return { connector: e.connector, account: e.accountId ?? '-', status: e.status, startedAt: e.startedAt, finishedAt: e.finishedAt, users: e.counts.users, deleted: e.counts.deleted, heldBack: e.status === 'held', runId, unit: e.unit, envelope: JSON.stringify(e) }
 }

@@ -26,7 +26,23 @@ export function createAwsIdentityCenterConnector(deps: AwsIdentityCenterDeps = {
     auth: authenticate(deps),
     fetchers: { groups: groupsFetcher, memberships: membershipsFetcher, users: usersFetcher },
     // The customer's setup kit (docs/connectors/aws-identity-center/): placeholders without values, the platform's own with them.
-    setupDocs: (values) => awsSetupKit({ connectorId: CONNECTOR_ID, displayName: 'AWS IAM Identity Center', manifest, roleName: 'ConnectorsIdentityCenterReadOnly', policyName: POLICY.sid, sid: POLICY.sid }, values),
+    setupDocs: (values) =>
+      awsSetupKit(
+        {
+          connectorId: CONNECTOR_ID,
+          displayName: 'AWS IAM Identity Center',
+          manifest,
+          roleName: 'ConnectorsIdentityCenterReadOnly',
+          policyName: POLICY.sid,
+          sid: POLICY.sid,
+          // The instance lives in one account: a StackSet across the organization would add roles that read nothing.
+          organizationWide: false,
+          account: 'the account that holds your IAM Identity Center instance: the management account of your AWS Organization, or the member account you made its delegated administrator',
+          pasteFields:
+            "Enter the instance's **Region** (required: Identity Center is regional) and its **Identity Store ID** (IAM Identity Center → **Settings** → **Identity source**, `d-` and ten characters). Leave the Identity Store ID empty only if you also allowed `sso:ListInstances` (step 1's optional permission): the platform then finds it.",
+        },
+        values,
+      ),
   })
 }
 

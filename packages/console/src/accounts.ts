@@ -24,9 +24,8 @@ export interface CheckJson {
   readonly checkedAt: string
 }
 
-/** An account as stored. */
-export interface StoredAccount {
-  readonly id: number
+/** What creating or editing an account sets. */
+export interface AccountFields {
   readonly connector: string
   readonly name: string
   /** The upstream account its config addresses (the AWS account id). */
@@ -36,20 +35,15 @@ export interface StoredAccount {
   readonly exclude: ReadonlyArray<string>
   /** Paths of the sensitive values it was connected with: they are asked for again, never stored. */
   readonly secretPaths: ReadonlyArray<string>
+}
+
+/** An account as stored. */
+export interface StoredAccount extends AccountFields {
+  readonly id: number
   readonly createdAt: string
   readonly updatedAt: string
   readonly lastCheck?: CheckJson
   readonly lastSync?: Envelope
-}
-
-/** What creating or editing an account sets. */
-export interface AccountFields {
-  readonly connector: string
-  readonly name: string
-  readonly accountId: string
-  readonly config: Readonly<Record<string, unknown>>
-  readonly exclude: ReadonlyArray<string>
-  readonly secretPaths: ReadonlyArray<string>
 }
 
 interface Row {

@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { organization, roleArnOf, startFixture, useSandbox, type Fixture } from './console.e2e-harness.js'
+import { CHROMIUM, organization, roleArnOf, startFixture, useSandbox, type Fixture } from './console.e2e-harness.js'
 
 /**
  * Where the screenshots go: docs/console/ when they are missing there or `UPDATE_SCREENSHOTS=1` asks for them (they
@@ -24,7 +24,6 @@ import { organization, roleArnOf, startFixture, useSandbox, type Fixture } from 
  */
 const PUBLISHED = fileURLToPath(new URL('../../../docs/console/', import.meta.url))
 const DOCS = process.env['UPDATE_SCREENSHOTS'] === '1' || !existsSync(`${PUBLISHED}integrations.png`) ? PUBLISHED : `${join(tmpdir(), 'console-screenshots')}/`
-const CHROMIUM = { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] }
 const WAIT = 60_000
 
 let fixture: Fixture

@@ -2,6 +2,7 @@
  * Shared by the console's specs: the AWS sandbox with three customer accounts — a healthy one, one whose trust
  * policy expects another ExternalId, one whose role lacks iam:GetGroup — and the console over it, as `connectors
  * console` would start it, with the platform's base credentials and the sandbox's endpoints in the environment.
+ * Asked for, every account also holds an IAM Identity Center instance (an Identity Store of people with emails).
  */
 import awsIam from '@connectors/aws-iam'
 import { allowPolicy, delegatorEnv, generateOrganization, startSandbox, type Sandbox, type Seed } from '@connectors/aws-sandbox'
@@ -13,11 +14,13 @@ import { join } from 'node:path'
 import { startConsole, type ConsoleOptions, type RunningConsole } from './index.js'
 
 export const ORGANIZATION_ID = 'org-console-e2e'
+/** Debian's Chromium, as the browser specs drive it: headless in a container, talking to nothing but the console. */
+export const CHROMIUM = { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] }
 export const PRINCIPAL_ARN = 'arn:aws:iam::999999999999:role/connectors-delegator'
 
-/** Three accounts: 0 healthy, 1 trusts another ExternalId, 2 lacks iam:GetGroup. */
-export function organization(users = 30): Seed {
-  const seed = generateOrganization({ accounts: 3, users, groups: 4, members: 6, seed: 5, externalId: (i) => (i === 1 ? 'org-someone-else' : ORGANIZATION_ID) })
+/** Three accounts: 0 healthy, 1 trusts another ExternalId, 2 lacks iam:GetGroup; with `identityStore`, each an Identity Store too. */
+export function organization(users = 30, { identityStore = false }: { readonly identityStore?: boolean } = {}): Seed {
+  const seed = generateOrganization({ accounts: 3, users, groups: 4, members: 6, seed: 5, identityStore, externalId: (i) => (i === 1 ? 'org-someone-else' : ORGANIZATION_ID) })
   const third = seed.accounts[2]
   if (third !== undefined) third.roles = third.roles.map((r) => ({ ...r, permissionPolicies: [allowPolicy(['iam:ListUsers', 'iam:ListGroups'])] }))
   return seed
@@ -28,7 +31,8 @@ export const roleArnOf = (seed: Seed, i: number) => `arn:aws:iam::${seed.account
 
 /** Points the platform's environment (base credentials, endpoints) at `sandbox`, as a host of the platform would be set up. */
 export function useSandbox(sandbox: Sandbox): void {
-  Object.assign(process.env, delegatorEnv({ PATH: process.env['PATH'], HOME: process.env['HOME'], AWS_ENDPOINT_URL_STS: sandbox.endpoint, AWS_ENDPOINT_URL_IAM: sandbox.endpoint }))
+  const endpoints = Object.fromEntries(['STS', 'IAM', 'IDENTITYSTORE', 'SSO'].map((service) => [`AWS_ENDPOINT_URL_${service}`, sandbox.endpoint]))
+  Object.assign(process.env, delegatorEnv({ PATH: process.env['PATH'], HOME: process.env['HOME'], ...endpoints }))
 }
 
 /** A logger that keeps what it is given (to prove what reaches logs, and what does not). */
@@ -50,9 +54,8 @@ export interface Fixture {
   stop(): Promise<void>
 }
 
-/** The sandbox and a console over it, in a fresh folder. */
-export async function startFixture(overrides: Partial<ConsoleOptions> = {}): Promise<Fixture> {
-  const seed = organization()
+/** The sandbox seeded with `seed` and a console over it, in a fresh folder. */
+export async function startFixture(overrides: Partial<ConsoleOptions> = {}, seed: Seed = organization()): Promise<Fixture> {
   const sandbox = await startSandbox({ seed })
   useSandbox(sandbox)
   const dir = await mkdtemp(join(tmpdir(), 'console-'))

@@ -30,7 +30,14 @@ export interface SyncSummary {
   readonly errors: ReadonlyArray<Readonly<Record<string, unknown>>>
   readonly dropGuard?: unknown
   readonly usersFileReason?: string
+  /** Usernames the users file left out for want of an email (the first of them; `counts.unmatchedEmail` has all). */
+  readonly unmatchedEmail?: ReadonlyArray<string>
+  /** The connector's own advice about them: where its upstream keeps emails. */
+  readonly unmatchedEmailFix?: string
 }
+
+/** Users without an email the page names; the count says how many more there are. */
+const UNMATCHED_SHOWN = 20
 
 /** An account as the page shows it. */
 export interface AccountSummary {
@@ -171,6 +178,8 @@ export class AccountService {
             errors: envelope.errors.map(fill),
             ...(envelope.dropGuard !== undefined ? { dropGuard: envelope.dropGuard } : {}),
             ...(envelope.usersFileReason !== undefined ? { usersFileReason: envelope.usersFileReason } : {}),
+            ...(envelope.unmatchedEmail !== undefined && envelope.unmatchedEmail.length > 0 ? { unmatchedEmail: envelope.unmatchedEmail.slice(0, UNMATCHED_SHOWN) } : {}),
+            ...(envelope.unmatchedEmailFix !== undefined ? { unmatchedEmailFix: this.catalog.fillFix(envelope.unmatchedEmailFix) } : {}),
           }
     const connected = account.lastCheck?.ok === true
     return {

@@ -11,6 +11,8 @@ export interface UserRow {
   readonly id: string
   readonly username: string
   readonly email?: string
+  /** The person's name, when the upstream keeps one: its display name, else the given and family names. */
+  readonly name?: string
   readonly status: string
   readonly externalStatus?: string
   /** Absent when unknown (the group listing failed), which is not the same as none. */
@@ -35,13 +37,22 @@ export interface UsersQuery {
   readonly size: number
 }
 
+/** A connector may add a display name of its own (Identity Center's); the canonical names are the fallback. */
+const nameOf = (u: User & { readonly displayName?: unknown }): string | undefined => {
+  if (typeof u.displayName === 'string' && u.displayName.trim() !== '') return u.displayName
+  const joined = [u.firstName, u.lastName].filter((n) => n !== undefined && n !== '').join(' ')
+  return joined === '' ? undefined : joined
+}
+
 const rowOf = (record: string, status?: string): UserRow => {
   const u = JSON.parse(record) as User
+  const name = nameOf(u)
   return {
     id: u.id,
     username: u.username,
     status: status ?? u.status,
     ...(u.email !== undefined ? { email: u.email } : {}),
+    ...(name !== undefined ? { name } : {}),
     ...(u.externalStatus !== undefined ? { externalStatus: u.externalStatus } : {}),
     ...(u.roles !== undefined ? { roles: u.roles } : {}),
     ...(u.lastUsedAt !== undefined ? { lastUsedAt: u.lastUsedAt } : {}),
@@ -62,7 +73,7 @@ export class UsersView {
     const history = this.store.history(connector, accountId)
     const rows = this.rows(connector, accountId, `${history.length}:${history.at(-1)?.finishedAt ?? ''}`)
     const needle = (query.q ?? '').trim().toLowerCase()
-    const matches = rows.filter((r) => (query.status === undefined || r.status === query.status) && (needle === '' || [r.username, r.email ?? '', ...(r.roles ?? [])].some((s) => s.toLowerCase().includes(needle))))
+    const matches = rows.filter((r) => (query.status === undefined || r.status === query.status) && (needle === '' || [r.username, r.email ?? '', r.name ?? '', ...(r.roles ?? [])].some((s) => s.toLowerCase().includes(needle))))
     const start = (query.page - 1) * query.size
     return { total: matches.length, all: rows.length, page: query.page, size: query.size, users: matches.slice(start, start + query.size) }
   }

@@ -40,6 +40,7 @@ export async function startSandbox(s: Scenario, options: { readonly bare?: boole
   if (s.throttle !== undefined && options.bare !== true) args.push('--throttle', `${s.throttle.rate}:${s.throttle.burst}:${s.throttle.per}`)
   if (s.throttleRate !== undefined) args.push('--throttle-rate', String(s.throttleRate))
   if (s.failureRate !== undefined) args.push('--failure-rate', String(s.failureRate))
+  if (s.identityStore === true) args.push('--identity-store')
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
   const endpoint = await new Promise<string>((done, fail) => {
     let buffered = ''

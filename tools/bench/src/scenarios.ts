@@ -16,6 +16,8 @@ export interface Scenario {
   readonly naive: boolean
   /** Also measure the mapping-and-writing stage alone (SDK mocked). */
   readonly stage?: boolean
+  /** Give every account an IAM Identity Center directory (Identity Store) too. */
+  readonly identityStore?: boolean
   /** Our CLI with a setting changed, to show why the default is what it is. */
   readonly variants?: ReadonlyArray<{ readonly name: string; readonly args: ReadonlyArray<string> }>
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander'
 import { writeFile } from 'node:fs/promises'
 import { DISK_FULL, runDiskFull } from './disk-full.js'
+import { POSTGRES_STOPPED, REDIS_RESTARTED, runPostgresStopped, runRedisRestarted, runWorkerKilled, WORKER_KILLED } from './distributed.js'
 import { matrix, runCase, type Verdict } from './matrix.js'
 
 const o = new Command('chaos')
@@ -10,7 +11,13 @@ const o = new Command('chaos')
   .parse()
   .opts<{ case?: string; write?: string }>()
 
-const cases = [...matrix.map((c) => ({ name: c.name, run: () => runCase(c) })), { name: DISK_FULL, run: runDiskFull }]
+const cases = [
+  ...matrix.map((c) => ({ name: c.name, run: () => runCase(c) })),
+  { name: DISK_FULL, run: runDiskFull },
+  { name: WORKER_KILLED, run: runWorkerKilled },
+  { name: REDIS_RESTARTED, run: runRedisRestarted },
+  { name: POSTGRES_STOPPED, run: runPostgresStopped },
+]
 const verdicts: Verdict[] = []
 for (const c of cases.filter((x) => o.case === undefined || x.name.includes(o.case))) {
   process.stderr.write(`chaos: ${c.name}…\n`)
@@ -43,6 +50,28 @@ run of the same data byte for byte (records but for their run id and time), ever
 \`Internal\` with its fix and keep its state (the next sync still reports its deletion), report.json must list every
 account, and no temporary file may remain.
 
+The cases marked *IAM + Identity Center* also give every seeded account an Identity Store and sync it with the
+\`@connectors/aws-identity-center\` connector in the same run (the same role, its ExternalId, region eu-west-1, the
+store's id, the sandbox as its STS, Identity Store and SSO endpoint): the sandbox injects the same wire faults into
+AWS JSON 1.1 as into the Query protocol (a malformed response is a JSON body cut short), and each Identity Center
+account must equal the seed's directory — users by UserId, username, primary email and roles (their groups'
+DisplayNames), memberships and groups. (The cases that break one account's role, and the one with the platform's keys
+rejected, stay IAM-only: the role they break is shared, and their reasons and fixes are IAM's.)
+
+The distributed cases run \`connectors worker\` processes and \`connectors sync --redis … --state postgres://…\` on
+throwaway Redis and PostgreSQL servers (\`packages/testkit/src/services.ts\`), four IAM and four Identity Center
+accounts. Each syncs the seed once undisturbed, then again with one user gone from every account while the fault
+strikes; the same runs by the single-process CLI on SQLite, undisturbed, are the reference. A worker killed mid-unit:
+the other worker must run the units it cut short, and report.json, every record (but for its run id and time), every
+users file and the state (snapshots, departed users, one history row per account per run) must equal the reference's,
+with no staging of the dead attempt left in the database and no temporary file in the outputs. Redis killed (it saves
+nothing) and started again after the first account finished: the same. PostgreSQL stopped at once after the first
+account finished and started again once an account failed for it: the accounts it cut off must fail (\`Internal\`,
+naming the database without credentials, and the fix), commit nothing (snapshot unchanged, no history row of the run)
+and write nothing; the others must equal the reference; a rerun must then complete them (their deletion reported once,
+now) with outputs and state equal to the reference's. Every byte the sync and the workers wrote is searched for
+secrets as above.
+
 ${table}
 
 Beside the matrix, the runner's own tests pin each way a run once broke, each failing before its fix:
@@ -57,6 +86,10 @@ Beside the matrix, the runner's own tests pin each way a run once broke, each fa
 | an output path built from upstream data | files named by the run config's account name, made safe | \`cli.edges.e2e.spec.ts\`, \`plan.spec.ts\` |
 | \`MaxListenersExceededWarning\` on large syncs | one drain listener per stream | \`outputs.spec.ts\` |
 | SIGINT/SIGTERM mid-sync | exit 130, report.json lists the interrupted accounts, no temporaries, nothing applied | \`cli.edges.e2e.spec.ts\`, \`run.spec.ts\` |
+| a worker SIGKILLed mid-unit (distributed run) | its job stalls and another worker runs the account again: outputs equal a local run's, the snapshot is exact, one history row per account | \`packages/runner/src/cli.distributed.e2e.spec.ts\` |
+| Redis restarted mid-run without persistence, losing the run | the sync queues the accounts the state has not settled again; a settled account is not run twice; outputs equal a local run's | \`cli.distributed.e2e.spec.ts\` |
+| PostgreSQL stopped mid-sync | those accounts \`failed\`, naming the database (never its credentials) and the fix; nothing committed, snapshots unchanged | \`packages/runner/src/state-pg.spec.ts\` |
+| an attempt that outlived its turn (a stalled job retried while it still ran) | its commit is refused; it applies nothing and leaves no history row; the newer attempt's result stands | \`packages/runner/src/state.contract.spec.ts\` (both stores) |
 `,
   )
 }

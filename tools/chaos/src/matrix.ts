@@ -11,6 +11,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { platformEnv, startCli, type CliRun } from './cli.js'
+import { compareIdentityCenter, identityCenterAccounts } from './identity-center.js'
 
 export const EXTERNAL_ID = 'org-chaos-4711'
 
@@ -37,6 +38,8 @@ export interface ChaosCase {
   readonly expectedExit: number
   /** SIGKILL the sync after this many upstream requests; then a clean rerun must be correct. */
   readonly killAfterRequests?: number
+  /** Seed every account with an Identity Store and sync it with the Identity Center connector too. */
+  readonly identityCenter?: boolean
 }
 
 /** What a case found. */
@@ -71,12 +74,12 @@ const TRUST_FIX = /make sure role ConnectorsReadOnly exists and its trust policy
 
 /** The full matrix. */
 export const matrix: ReadonlyArray<ChaosCase> = [
-  { name: 'throttling storm (50% of calls)', shape: busy, faults: { throttleRate: 0.5, shortPageSize: 40 }, expectedExit: 0 },
-  { name: '5% ServiceFailure', shape: busy, faults: { serviceFailureRate: 0.05, shortPageSize: 40 }, expectedExit: 0 },
-  { name: 'connection resets (5%)', shape: busy, faults: { resetRate: 0.05, shortPageSize: 40 }, expectedExit: 0 },
-  { name: 'stalled responses beyond the client timeout (3%)', shape: busy, faults: { stallRate: 0.03, stallMs: 2_500, shortPageSize: 40 }, connectorConfig: { requestTimeoutMs: 1_000 }, expectedExit: 0 },
-  { name: 'malformed XML (5%)', shape: busy, faults: { malformedRate: 0.05, shortPageSize: 40 }, expectedExit: 0 },
-  { name: 'session expiry mid-sync', shape: { accounts: 4, users: 150, groups: 8, members: 12 }, faults: { sessionLifetimeSeconds: 1, latencyMs: 100, shortPageSize: 10 }, expectedExit: 0 },
+  { name: 'throttling storm (50% of calls)', shape: busy, identityCenter: true, faults: { throttleRate: 0.5, shortPageSize: 40 }, expectedExit: 0 },
+  { name: '5% ServiceFailure', shape: busy, identityCenter: true, faults: { serviceFailureRate: 0.05, shortPageSize: 40 }, expectedExit: 0 },
+  { name: 'connection resets (5%)', shape: busy, identityCenter: true, faults: { resetRate: 0.05, shortPageSize: 40 }, expectedExit: 0 },
+  { name: 'stalled responses beyond the client timeout (3%)', shape: busy, identityCenter: true, faults: { stallRate: 0.03, stallMs: 2_500, shortPageSize: 40 }, connectorConfig: { requestTimeoutMs: 1_000 }, expectedExit: 0 },
+  { name: 'malformed responses (5%: XML and JSON cut short)', shape: busy, identityCenter: true, faults: { malformedRate: 0.05, shortPageSize: 40 }, expectedExit: 0 },
+  { name: 'session expiry mid-sync', shape: { accounts: 4, users: 150, groups: 8, members: 12 }, identityCenter: true, faults: { sessionLifetimeSeconds: 1, latencyMs: 100, shortPageSize: 10 }, expectedExit: 0 },
   {
     name: "the platform's base credentials rejected",
     shape: { accounts: 5, users: 30, groups: 3, members: 5 },
@@ -93,7 +96,7 @@ export const matrix: ReadonlyArray<ChaosCase> = [
     expectedExit: 1,
   },
   { name: 'one account among 50 whose role does not exist', shape: fifty, mutate: withRoleRemoved(5), broken: [{ index: 5, status: 'failed', reason: 'AuthFailed', fix: TRUST_FIX }], expectedExit: 1 },
-  { name: 'the process killed mid-sync (SIGKILL), then synced again', shape: busy, faults: { latencyMs: 40, shortPageSize: 20 }, killAfterRequests: 40, expectedExit: 0 },
+  { name: 'the process killed mid-sync (SIGKILL), then synced again', shape: busy, identityCenter: true, faults: { latencyMs: 40, shortPageSize: 20 }, killAfterRequests: 40, expectedExit: 0 },
 ]
 
 interface Line {
@@ -102,14 +105,18 @@ interface Line {
   readonly data: { readonly id: string; readonly username?: string; readonly name?: string; readonly status?: string; readonly roles?: ReadonlyArray<string>; readonly groupName?: string; readonly userId?: string }
 }
 
-/** A run config with one account per seeded account (`acct-<i>`), the ExternalId from the environment. */
+/**
+ * A run config with one account per seeded account (`acct-<i>`), the ExternalId from the environment; and for each
+ * account with an Identity Store, an Identity Center account (`idc-<i>`) with the same `extra` settings.
+ */
 export async function runConfig(dir: string, sandbox: Sandbox, seed: Seed, extra: Record<string, unknown>): Promise<string> {
   const file = join(dir, 'run.json')
   const accounts = seed.accounts.map((a, i) => ({
     name: `acct-${i}`,
     config: { roleArn: `arn:aws:iam::${a.id}:role/ConnectorsReadOnly`, externalId: '${env:CHAOS_EXTERNAL_ID}', endpoints: { sts: sandbox.endpoint, iam: sandbox.endpoint }, email: { template: '{username}@chaos.example' }, ...extra },
   }))
-  await writeFile(file, JSON.stringify({ connectors: [{ connector: '@connectors/aws-iam', accounts }] }))
+  const idc = identityCenterAccounts(seed, sandbox, extra)
+  await writeFile(file, JSON.stringify({ connectors: [{ connector: '@connectors/aws-iam', accounts }, ...(idc.length > 0 ? [{ connector: '@connectors/aws-identity-center', accounts: idc }] : [])] }))
   return file
 }
 
@@ -158,14 +165,15 @@ async function compare(c: ChaosCase, seed: Seed, dir: string, problems: string[]
       problems.push(`${name}: groups differ from the seed`)
     }
   }
-  return { compared, mismatches }
+  const idc = compareIdentityCenter(seed, lines, (unit) => report.units.find((a) => a.unit === unit)?.status, problems)
+  return { compared: compared + idc.compared, mismatches: mismatches + idc.mismatches }
 }
 
 /** Runs one case end to end. */
 export async function runCase(c: ChaosCase): Promise<Verdict> {
   const started = Date.now()
   const problems: string[] = []
-  const seed = generateOrganization({ ...c.shape, seed: 4711, externalId: () => EXTERNAL_ID })
+  const seed = generateOrganization({ ...c.shape, seed: 4711, externalId: () => EXTERNAL_ID, identityStore: c.identityCenter === true })
   c.mutate?.(seed)
   const sandbox = await startSandbox({ seed, randomSeed: 99 })
   const dir = await mkdtemp(join(tmpdir(), 'chaos-'))
@@ -188,13 +196,14 @@ export async function runCase(c: ChaosCase): Promise<Verdict> {
         const text = await readFile(file, 'utf8')
         if (text !== '' && !text.endsWith('\n')) problems.push(`a half-written records file: ${file}`)
       }
-      const torii = join(dir, 'out', 'torii', 'aws-iam')
-      for (const f of existsSync(torii) ? await readdir(torii) : []) {
-        if (!f.endsWith('.json')) continue
-        try {
-          JSON.parse(await readFile(join(torii, f), 'utf8'))
-        } catch {
-          problems.push(`a half-written users file: ${f}`)
+      for (const torii of ['aws-iam', 'aws-identity-center'].map((connector) => join(dir, 'out', 'torii', connector))) {
+        for (const f of existsSync(torii) ? await readdir(torii) : []) {
+          if (!f.endsWith('.json')) continue
+          try {
+            JSON.parse(await readFile(join(torii, f), 'utf8'))
+          } catch {
+            problems.push(`a half-written users file: ${f}`)
+          }
         }
       }
       sandbox.setFaults(undefined, {})
@@ -221,7 +230,7 @@ export async function runCase(c: ChaosCase): Promise<Verdict> {
     const expired = stats.requests.filter((r) => r.outcome === 'ExpiredToken').reduce((n, r) => n + r.count, 0)
     const faultsInjected = Object.values(stats.faults).reduce((a, b) => a + b, 0) + expired
     if (c.faults !== undefined && c.killAfterRequests === undefined && faultsInjected === 0) problems.push('no fault was injected: the case proves nothing')
-    return { name: c.name, ok: problems.length === 0, problems, accounts: seed.accounts.length, faultsInjected, recordsCompared: compared, mismatches, exitCode, seconds: (Date.now() - started) / 1000 }
+    return { name: c.identityCenter === true ? `${c.name} (IAM + Identity Center)` : c.name, ok: problems.length === 0, problems, accounts: seed.accounts.length * (c.identityCenter === true ? 2 : 1), faultsInjected, recordsCompared: compared, mismatches, exitCode, seconds: (Date.now() - started) / 1000 }
   } finally {
     await sandbox.stop()
     await rm(dir, { recursive: true, force: true })

@@ -44,8 +44,11 @@ const child = spawn(process.execPath, [cli, ...args], {
   cwd: root,
   stdio: 'inherit',
   // The platform's base credentials, as the AWS default provider chain reads them (sandbox-only keys), and the
-  // sandbox as every account's STS and IAM endpoint.
-  env: { ...process.env, ...delegatorEnv({ AWS_ENDPOINT_URL_STS: sandbox.endpoint, AWS_ENDPOINT_URL_IAM: sandbox.endpoint }) },
+  // sandbox as every account's STS, IAM, Identity Store and SSO Admin endpoint.
+  env: {
+    ...process.env,
+    ...delegatorEnv({ AWS_ENDPOINT_URL_STS: sandbox.endpoint, AWS_ENDPOINT_URL_IAM: sandbox.endpoint, AWS_ENDPOINT_URL_IDENTITYSTORE: sandbox.endpoint, AWS_ENDPOINT_URL_SSO: sandbox.endpoint }),
+  },
 })
 // Ctrl-C reaches the console too (one process group): it stops by itself, then the sandbox does.
 const ignore = () => undefined

@@ -24,6 +24,15 @@ export interface AwsSetupKitSpec {
   readonly policyName: string
   /** The Sid of the policy's statement (letters and digits): the same as the connector's session policy's. */
   readonly sid: string
+  /** Which account to connect, when not just any (e.g. "the account that holds your IAM Identity Center instance"). */
+  readonly account?: string
+  /** What to enter beside the role ARN in step 4; default: the optional Region, for the STS endpoint. */
+  readonly pasteFields?: string
+  /**
+   * Whether every account of an AWS Organization may be connected (default true: the kit has a StackSet). False for
+   * a service that lives in one account (IAM Identity Center): a StackSet would roll the role out where it reads nothing.
+   */
+  readonly organizationWide?: boolean
 }
 
 /** The placeholders of a kit rendered without values (the published docs). */

@@ -29,6 +29,18 @@ export const FILE_PURPOSES: ReadonlyArray<readonly [string, string]> = [
   ['terraform/main.tf', 'steps 1 to 3 as a Terraform module, with `variables.tf` and `outputs.tf` (C)'],
 ]
 
+/** The StackSet paragraph of option B, for a kit that connects every account of an organization. */
+function stackSetSection(inputs: KitInputs, parameters: ReadonlyArray<string>): string[] {
+  if (inputs.organizationWide === false) return []
+  const stack = `connectors-${inputs.connectorId}`
+  return [
+    `**Every account of an AWS Organization:** [\`cloudformation-stackset.yaml\`](./cloudformation-stackset.yaml). Create it once, as a stack, in the organization's management account (or a delegated administrator's), with trusted access for StackSets on (**CloudFormation** → **StackSets** → **Enable trusted access**). Set \`${CFN.targets}\` to the organizational units to cover (\`ou-…\`), or to the root (\`r-…\`) for all. Every account in them gets the role, and so does every account added later; an account that leaves loses it. Each account's role ARN is \`${roleArnIn(inputs)}\`: paste one per account. A StackSet skips the management account itself: use \`cloudformation.yaml\` there if it is to be connected too.`,
+    '',
+    fence('sh', `aws cloudformation deploy --template-file cloudformation-stackset.yaml --stack-name ${stack}-stackset --parameter-overrides ${CFN.targets}=r-abcd${parameters.length === 0 ? '' : ` ${parameters.join(' ')}`}\n`),
+    '',
+  ]
+}
+
 function placeholderNote(inputs: KitInputs): string[] {
   const missing = [
     ...(inputs.given.organizationId ? [] : [`\`${SETUP_PLACEHOLDERS.organizationId}\` stands for your organization id in the platform`]),
@@ -67,7 +79,7 @@ export function readme(inputs: KitInputs): string {
     `<!-- ${inputs.notice} -->`,
     `# ${displayName}: connect an AWS account`,
     '',
-    `The platform reads your AWS account through a role you create in it. It takes about five minutes:`,
+    `The platform reads your AWS account through a role you create in it. ${inputs.account !== undefined ? `Connect ${inputs.account}. ` : ''}It takes about five minutes:`,
     '',
     `- the role allows exactly ${codeList(inputs.permissions)}: it reads, and can change nothing;`,
     `- only the platform's role \`${inputs.principalArn}\` may assume it, and only when it presents your organization id, \`${inputs.organizationId}\`, as the ExternalId: nobody else, not even another customer of the platform, can make the platform reach your account.`,
@@ -104,7 +116,7 @@ export function readme(inputs: KitInputs): string {
     '',
     '## 4. Paste it into the platform',
     '',
-    `In the platform, add an ${displayName} connection and paste the role ARN. **Region** is optional: leave it empty for \`${defaultRegion[inputs.partition]}\`, or name the region whose STS endpoint the platform should call. The platform checks the connection at once: it assumes the role, makes one call per permission, and names the first step that fails with its fix. IAM may take a few seconds before a new role can be assumed.`,
+    `In the platform, add an ${displayName} connection and paste the role ARN. ${inputs.pasteFields ?? `**Region** is optional: leave it empty for \`${defaultRegion[inputs.partition]}\`, or name the region whose STS endpoint the platform should call.`} The platform checks the connection at once: it assumes the role, makes one call per permission, and names the first step that fails with its fix. IAM may take a few seconds before a new role can be assumed.`,
     '',
     '## Instead of the console',
     '',
@@ -127,10 +139,7 @@ export function readme(inputs: KitInputs): string {
       `aws cloudformation deploy --template-file cloudformation.yaml --stack-name ${stack} --capabilities CAPABILITY_NAMED_IAM${overrides}\naws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='RoleArn'].OutputValue" --output text\n`,
     ),
     '',
-    `**Every account of an AWS Organization:** [\`cloudformation-stackset.yaml\`](./cloudformation-stackset.yaml). Create it once, as a stack, in the organization's management account (or a delegated administrator's), with trusted access for StackSets on (**CloudFormation** → **StackSets** → **Enable trusted access**). Set \`${CFN.targets}\` to the organizational units to cover (\`ou-…\`), or to the root (\`r-…\`) for all. Every account in them gets the role, and so does every account added later; an account that leaves loses it. Each account's role ARN is \`${roleArnIn(inputs)}\`: paste one per account. A StackSet skips the management account itself: use \`cloudformation.yaml\` there if it is to be connected too.`,
-    '',
-    fence('sh', `aws cloudformation deploy --template-file cloudformation-stackset.yaml --stack-name ${stack}-stackset --parameter-overrides ${CFN.targets}=r-abcd${parameters.length === 0 ? '' : ` ${parameters.join(' ')}`}\n`),
-    '',
+    ...stackSetSection(inputs, parameters),
     '### C. Terraform',
     '',
     'The [`terraform/`](./terraform/main.tf) folder is a module. From a configuration whose AWS provider signs in to the account to connect:',
@@ -143,7 +152,7 @@ export function readme(inputs: KitInputs): string {
     '',
     '| File | What it is |',
     '|---|---|',
-    ...FILE_PURPOSES.map(([file, what]) => `| [\`${file}\`](./${file}) | ${what} |`),
+    ...FILE_PURPOSES.filter(([file]) => inputs.organizationWide !== false || file !== 'cloudformation-stackset.yaml').map(([file, what]) => `| [\`${file}\`](./${file}) | ${what} |`),
     '',
     `Every file here is generated from the connector's manifest: never edit one, regenerate it (\`connectors setup ${connectorId} --org ORG_ID --principal ROLE_ARN --out DIR\` writes them all with your values). The JSON files cannot carry a comment saying so; the others say so at the top (\`setup.sh\` on its second line, after \`#!\`).`,
     '',

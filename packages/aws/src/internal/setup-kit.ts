@@ -30,7 +30,7 @@ export function awsSetupKit(spec: AwsSetupKitSpec, values?: SetupValues): Readon
     { file: 'trust-policy.json', content: renderPolicy(inputs.trustPolicy) },
     { file: 'setup.sh', content: setupScript(inputs) },
     { file: 'cloudformation.yaml', content: accountTemplate(inputs) },
-    { file: 'cloudformation-stackset.yaml', content: stackSetTemplate(inputs) },
+    ...(inputs.organizationWide === false ? [] : [{ file: 'cloudformation-stackset.yaml', content: stackSetTemplate(inputs) }]),
     ...terraformModule(inputs),
   ]
 }

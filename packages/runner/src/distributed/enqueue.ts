@@ -13,11 +13,9 @@ import { join } from 'node:path'
 import type { ProgressEvent } from '../progress.js'
 import { writeFileAtomic } from '../outputs.js'
 import { SCHEMA_VERSION, type Envelope } from '../run/envelope.js'
-import { STAGING_DIR } from '../run/paths.js'
-import { prepareOut, type Report, type SyncResult } from '../run/run.js'
+import { prepareOut, sweepOut, type Report, type SyncResult } from '../run/run.js'
 import type { PlannedUnit } from '../run/unit.js'
 import type { StateBackend } from '../state-client.js'
-import { rm } from 'node:fs/promises'
 import { jobIdOf, runQueue, UNITS_QUEUE, type UnitJob } from './job.js'
 import { interruptedKey } from './keys.js'
 import type { Logger } from '@connectors/core'
@@ -135,7 +133,7 @@ export async function runDistributed(units: ReadonlyArray<PlannedUnit>, jobs: Re
     await parents.obliterate({ force: true }).catch(() => undefined)
     await Promise.all([events.close(), flows.close(), parents.close()].map((p) => p.catch(() => undefined)))
     await run.connection.del(interruptedKey(run.prefix, run.runId)).catch(() => undefined)
-    await rm(join(run.out, STAGING_DIR), { recursive: true, force: true })
+    await sweepOut(run.out)
   }
 }
 

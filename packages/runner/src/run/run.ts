@@ -127,6 +127,15 @@ function tell(show: () => void): void {
  */
 export async function prepareOut(out: string): Promise<void> {
   await mkdir(out, { recursive: true })
+  await sweepOut(out)
+}
+
+/**
+ * Removes the staging folder and every output temporary (`*.tmp-<pid>`) under `out`. Only while no unit writes
+ * there: before a run starts, or after a queued run's units settled (a worker that died mid-unit leaves its
+ * temporaries behind; the attempt that replaced it wrote its own and renamed them).
+ */
+export async function sweepOut(out: string): Promise<void> {
   await rm(join(out, STAGING_DIR), { recursive: true, force: true })
   for (const dir of [out, ...(await subfolders(join(out, 'records'))), ...(await subfolders(join(out, 'torii')))]) {
     for (const entry of await readdir(dir).catch(() => [])) if (/\.tmp-\d+$/.test(entry)) await rm(join(dir, entry), { force: true })

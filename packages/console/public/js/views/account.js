@@ -19,7 +19,7 @@ export async function accountView(root, id) {
   const syncButton = h('button', { type: 'button', class: 'button primary', onclick: () => void sync(false) }, 'Sync now')
   const acceptButton = h('button', { type: 'button', class: 'button warn', onclick: () => void sync(true) }, 'Accept the drop')
   const removeButton = h('button', { type: 'button', class: 'button danger', onclick: () => void remove() }, 'Remove')
-  const users = usersPanel(account)
+  const users = usersPanel(account, info.tile.userFields.map((f) => f.name))
   let lastSyncEnd = account.sync?.finishedAt
 
   async function test() {

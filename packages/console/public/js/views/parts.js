@@ -57,7 +57,25 @@ export function syncOutcome(sync) {
     h('p', { class: 'sync-head' }, statusBadge(sync.status), ' finished ', timeAgo(sync.finishedAt), `, in ${(sync.elapsedMs / 1000).toFixed(1)} s · ${sync.apiCalls} API calls`),
     h('dl', { class: 'counts' }, COUNTS.map(([key, label]) => h('div', { dataset: { count: key } }, h('dt', {}, label), h('dd', {}, String(sync.counts[key] ?? 0))))),
     sync.status === 'held' && sync.dropGuard ? h('p', { class: 'held' }, `Held back: this sync lists ${sync.dropGuard.current} users where the last complete one listed ${sync.dropGuard.previous} — a drop of ${Math.round(sync.dropGuard.share * 100)} %, over the ${Math.round(sync.dropGuard.threshold * 100)} % allowed. Nobody was deleted. Accept it if the users really left.`) : null,
-    sync.status === 'partial' ? h('p', { class: 'muted' }, 'Partial: some entities could not be listed, so nobody was deleted and no users file was written.') : null,
+    sync.status === 'partial' ? h('p', { class: 'muted' }, 'Partial: nobody was deleted and no users file was written; the reason and its fix follow.') : null,
+    unmatchedEmail(sync),
     sync.errors.map(errorBox),
+  )
+}
+
+/**
+ * The users the platform users file left out for want of an email, by name, with the connector's own advice (where
+ * its upstream keeps emails): the page adds no wording of its own about where emails come from.
+ */
+function unmatchedEmail(sync) {
+  const total = sync.counts.unmatchedEmail ?? 0
+  const names = sync.unmatchedEmail ?? []
+  if (total === 0) return null
+  const more = total - names.length
+  return h(
+    'div',
+    { class: 'unmatched-email', dataset: { count: String(total) } },
+    h('p', {}, `${total} user${total === 1 ? '' : 's'} left out of the users file for want of an email`, names.length > 0 ? [': ', h('span', { class: 'names' }, names.join(', ')), more > 0 ? `, and ${more} more` : ''] : '', '.'),
+    sync.unmatchedEmailFix ? h('p', { class: 'fix' }, h('strong', {}, 'Fix: '), sync.unmatchedEmailFix) : null,
   )
 }

@@ -1,19 +1,36 @@
-// An account's users, as the state of its last complete sync holds them: searchable (username, email, role),
-// filtered by status, paged; and the platform users file to download.
+// An account's users, as the state of its last complete sync holds them: searchable (username, name, email, role),
+// filtered by status, paged; and the platform users file to download. The columns are the ones the connector's
+// manifest says its users carry: a name only where the upstream keeps one, a last use only where it tells one.
 
 import { api } from '../api.js'
 import { h, replace, shortDate } from '../dom.js'
 
 const SIZE = 25
 
-export function usersPanel(account) {
+/** The optional columns, each with the user fields (manifest names) that make it worth showing, and its cell. */
+const OPTIONAL = {
+  name: { key: 'name', fields: ['DisplayName', 'FirstName', 'LastName'], title: 'Name', cell: (u) => u.name ?? h('span', { class: 'muted' }, '–') },
+  lastUsed: { key: 'last-used', fields: ['LastUsedAt'], title: 'Last used', cell: (u) => shortDate(u.lastUsedAt) },
+}
+
+/** `userFields`: the names of the user fields the account's connector declares. */
+export function usersPanel(account, userFields) {
+  const has = (column) => OPTIONAL[column].fields.some((f) => userFields.includes(f))
+  const columns = [
+    { key: 'username', title: 'Username', cell: (u) => u.username },
+    ...(has('name') ? [OPTIONAL.name] : []),
+    { key: 'email', title: 'Email', cell: (u) => u.email ?? h('span', { class: 'muted' }, 'no email') },
+    { key: 'status', title: 'Status', cell: (u) => [h('span', { class: `badge user-${u.status}` }, u.status), u.externalStatus && u.externalStatus !== u.status ? h('span', { class: 'muted' }, ` ${u.externalStatus}`) : null] },
+    { key: 'roles', title: 'Roles', cell: (u) => (u.roles === undefined ? h('span', { class: 'muted', title: 'The group listing failed: roles are unknown' }, 'unknown') : u.roles.length === 0 ? h('span', { class: 'muted' }, 'none') : u.roles.join(', ')) },
+    ...(has('lastUsed') ? [OPTIONAL.lastUsed] : []),
+  ]
   let query = { q: '', status: '', page: 1 }
   let timer
   const body = h('tbody', {})
   const summary = h('p', { class: 'pager-summary' })
   const previous = h('button', { type: 'button', class: 'button small', onclick: () => go(query.page - 1) }, '‹ Previous')
   const next = h('button', { type: 'button', class: 'button small', onclick: () => go(query.page + 1) }, 'Next ›')
-  const search = h('input', { type: 'search', name: 'q', placeholder: 'Search username, email or role', 'aria-label': 'Search users', autocomplete: 'off' })
+  const search = h('input', { type: 'search', name: 'q', placeholder: `Search username, ${has('name') ? 'name, ' : ''}email or role`, 'aria-label': 'Search users', autocomplete: 'off' })
   const status = h('select', { name: 'status', 'aria-label': 'Status' }, h('option', { value: '' }, 'Any status'), h('option', { value: 'active' }, 'active'), h('option', { value: 'deleted' }, 'deleted'))
   const download = h('a', { class: 'button small', href: `/api/accounts/${account.id}/users-file`, download: `${account.name}.json` }, 'Download users file')
   const note = h('p', { class: 'muted' })
@@ -38,18 +55,8 @@ export function usersPanel(account) {
     if (asked !== query) return // a newer search was asked for meanwhile
     replace(
       body,
-      page.users.length === 0 ? h('tr', {}, h('td', { colspan: 5, class: 'muted' }, page.all === 0 ? 'No users yet: they appear after a complete sync.' : 'No user matches.')) : null,
-      page.users.map((u) =>
-        h(
-          'tr',
-          { dataset: { user: u.username } },
-          h('td', {}, u.username),
-          h('td', {}, u.email ?? h('span', { class: 'muted' }, 'no email')),
-          h('td', {}, h('span', { class: `badge user-${u.status}` }, u.status), u.externalStatus && u.externalStatus !== u.status ? h('span', { class: 'muted' }, ` ${u.externalStatus}`) : null),
-          h('td', {}, u.roles === undefined ? h('span', { class: 'muted', title: 'The group listing failed: roles are unknown' }, 'unknown') : u.roles.length === 0 ? h('span', { class: 'muted' }, 'none') : u.roles.join(', ')),
-          h('td', {}, shortDate(u.lastUsedAt)),
-        ),
-      ),
+      page.users.length === 0 ? h('tr', {}, h('td', { colspan: columns.length, class: 'muted' }, page.all === 0 ? 'No users yet: they appear after a complete sync.' : 'No user matches.')) : null,
+      page.users.map((u) => h('tr', { dataset: { user: u.username } }, columns.map((c) => h('td', { dataset: { column: c.key } }, c.cell(u))))),
     )
     const first = page.total === 0 ? 0 : (page.page - 1) * page.size + 1
     replace(summary, `${first}–${Math.min(page.total, page.page * page.size)} of ${page.total}${page.total !== page.all ? ` (of ${page.all} users)` : ' users'}`)
@@ -64,7 +71,7 @@ export function usersPanel(account) {
     h('div', { class: 'section-head' }, h('h2', {}, 'Users'), download),
     note,
     h('div', { class: 'filters' }, search, status),
-    h('table', { class: 'users-table' }, h('thead', {}, h('tr', {}, ['Username', 'Email', 'Status', 'Roles', 'Last used'].map((t) => h('th', {}, t)))), body),
+    h('table', { class: 'users-table' }, h('thead', {}, h('tr', {}, columns.map((c) => h('th', {}, c.title)))), body),
     h('div', { class: 'pager' }, summary, previous, next),
   )
 

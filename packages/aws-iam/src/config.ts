@@ -24,7 +24,8 @@ export const EmailRule = strictObject(
     /** Explicit username → email entries. */
     map: t.record(t.string, EmailAddress),
     /** A CSV (`username,email` lines) or JSON (`{ "username": "email" }`) file of entries, relative to the run config. */
-    mapFile: annotate(t.string, { description: 'A CSV (username,email per line; a header line is allowed) or JSON ({"username": "email"}) file of explicit entries, relative to the run config.' }),
+    // A file on the platform's host: the operator's to name, in a run config.
+    mapFile: annotate(t.string, { description: 'A CSV (username,email per line; a header line is allowed) or JSON ({"username": "email"}) file of explicit entries, relative to the run config.', operatorOnly: true }),
     /** The key of a user tag holding the email (e.g. `email`): read with iam:ListUserTags, one call per user not placed otherwise. */
     tag: annotate(patternString('TagKey', { pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, expected: 'a tag key like email' }), {
       description: 'Opt-in: the key of a user tag holding the email (e.g. email), read with iam:ListUserTags for users the username and explicit entries do not place.',
@@ -52,7 +53,8 @@ const ConfigFields = strictObject(
     credentialReport: annotate(t.boolean, {
       description: 'Opt-in: read the IAM credential report (iam:GenerateCredentialReport, iam:GetCredentialReport) for console access, MFA and access-key use: the last-used date and status of API-only users.',
     }),
-    endpoints: strictObject('Endpoints', {}, { sts: EndpointUrl, iam: EndpointUrl }),
+    // Where the platform's credentials are sent: the operator's to set (tests, VPC endpoints), never a form's.
+    endpoints: annotate(strictObject('Endpoints', {}, { sts: EndpointUrl, iam: EndpointUrl }), { operatorOnly: true }),
     requestTimeoutMs: RequestTimeoutMs,
   },
 )

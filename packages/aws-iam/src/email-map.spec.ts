@@ -21,7 +21,7 @@ describe('the email map file', () => {
   it('names the file, the line and the rule when it cannot be used', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'email-map-'))
     await writeFile(join(dir, 'bad.csv'), 'bob,robert@acme.example\nann,not-an-address\n')
-    expect(await emailEntries({ mapFile: 'bad.csv' }, dir, scope)).toMatchObject(E.left({ reason: 'InvalidConfig', issues: ['email.mapFile: line 2: expected an email address like jane@example.com for ann'], fix: expect.stringContaining(join(dir, 'bad.csv')) }))
+    expect(await emailEntries({ mapFile: 'bad.csv' }, dir, scope)).toMatchObject(E.left({ reason: 'InvalidConfig', issues: ['email.mapFile: line 2: expected username,email with an email address like jane@example.com as the second value'], fix: expect.stringContaining(join(dir, 'bad.csv')) }))
     expect(await emailEntries({ mapFile: 'missing.csv' }, dir, scope)).toMatchObject(E.left({ issues: [`email.mapFile: cannot read ${join(dir, 'missing.csv')} (ENOENT)`] }))
   })
 })

@@ -27,7 +27,9 @@ export async function emailEntries(rule: EmailRule | undefined, baseDir: string 
     try {
       for (const [username, email] of Object.entries(JSON.parse(text) as Record<string, unknown>)) pairs.push([username, email, `"${username}"`])
     } catch (error) {
-      return fail(`${path} is not valid JSON (${(error as Error).message})`)
+      // The parser's message quotes the file: only its position is kept (a wrong file may hold secrets).
+      const at = /position \d+/.exec((error as Error).message)?.[0]
+      return fail(`${path} is not valid JSON: expected an object of "username": "email" pairs${at !== undefined ? ` (error at ${at})` : ''}`)
     }
   } else {
     for (const [i, line] of text.split(/\r?\n/).entries()) {
@@ -38,7 +40,8 @@ export async function emailEntries(rule: EmailRule | undefined, baseDir: string 
     }
   }
   for (const [username, email, where] of pairs) {
-    if (!EmailAddress.is(email)) return fail(`${where}: expected an email address like jane@example.com for ${username}`)
+    // A line is named by its number alone: its cells are not echoed (a wrong file may hold secrets).
+    if (!EmailAddress.is(email)) return fail(`${where}: expected username,email with an email address like jane@example.com as the second value`)
     entries.set(username, email)
   }
   return E.right(entries)

@@ -27,7 +27,8 @@ const ConfigFields = strictObject(
     externalId: annotate(ExternalId, { description: "Must equal the sts:ExternalId in the role's trust policy; default: the run config's platform.organizationId. Never logged." }),
     roleSessionName: annotate(RoleSessionName, { description: 'Shown in the customer’s CloudTrail. Default: connectors-aws-identity-center-<account id>.' }),
     sessionDurationSeconds: SessionDurationSeconds,
-    endpoints: strictObject('AwsIdentityCenterEndpoints', {}, { sts: EndpointUrl, identitystore: EndpointUrl, sso: EndpointUrl }),
+    // Where the platform's credentials are sent: the operator's to set (tests, VPC endpoints), never a form's.
+    endpoints: annotate(strictObject('AwsIdentityCenterEndpoints', {}, { sts: EndpointUrl, identitystore: EndpointUrl, sso: EndpointUrl }), { operatorOnly: true }),
     requestTimeoutMs: RequestTimeoutMs,
   },
 )

@@ -3,7 +3,7 @@
  * functions the capabilities table is rendered with), its config JSON Schema for the form, the keys its codec
  * marks sensitive, and its setup kit filled in with this installation's organization id and principal.
  */
-import { authStepOf, optionalPermissions, requiredPermissions, sensitiveKeys, toJsonSchema, type AnyConnector, type JsonSchema, type PlatformIdentity, type SetupValues } from '@connectors/core'
+import { authStepOf, operatorOnlyKeys, optionalPermissions, requiredPermissions, sensitiveKeys, toJsonSchema, type AnyConnector, type JsonSchema, type PlatformIdentity, type SetupValues } from '@connectors/core'
 import { ConsoleOptionsError, type InstalledConnector } from './options.js'
 
 /** One connector, with what the console derives from it once. */
@@ -14,8 +14,26 @@ export interface CatalogEntry {
   readonly schema: JsonSchema
   /** Keys whose values are never stored, logged or sent back (ExternalIds, tokens). */
   readonly sensitive: ReadonlySet<string>
+  /** Keys only the operator sets in a run config (endpoints, files on this host): not in the form, refused from it. */
+  readonly operatorOnly: ReadonlySet<string>
   /** The setup kit's files, filled in (empty when the connector has none). */
   readonly setup: ReadonlyArray<{ readonly file: string; readonly content: string }>
+}
+
+/** `schema` without the properties named `keys`, at any depth: the form never offers them. */
+export function withoutProperties(schema: JsonSchema, keys: ReadonlySet<string>): JsonSchema {
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip)
+    if (typeof node !== 'object' || node === null) return node
+    const out: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(node)) out[key] = strip(value)
+    if (typeof out['properties'] === 'object' && out['properties'] !== null) {
+      out['properties'] = Object.fromEntries(Object.entries(out['properties'] as Record<string, unknown>).filter(([key]) => !keys.has(key)))
+      if (Array.isArray(out['required'])) out['required'] = (out['required'] as unknown[]).filter((key) => typeof key !== 'string' || !keys.has(key))
+    }
+    return out
+  }
+  return strip(schema) as JsonSchema
 }
 
 /** A tile of the Integrations page. */
@@ -43,7 +61,7 @@ export class Catalog {
     this.byId = new Map(
       [...installed]
         .sort((a, b) => a.connector.id.localeCompare(b.connector.id))
-        .map(({ packageName, connector }) => [connector.id, { id: connector.id, packageName, connector, schema: toJsonSchema(connector.config, `${connector.displayName} account`), sensitive: new Set(sensitiveKeys(connector.config)), setup: setupOf(connector, values) }]),
+        .map(({ packageName, connector }) => [connector.id, { id: connector.id, packageName, connector, schema: withoutProperties(toJsonSchema(connector.config, `${connector.displayName} account`), new Set(operatorOnlyKeys(connector.config))), sensitive: new Set(sensitiveKeys(connector.config)), operatorOnly: new Set(operatorOnlyKeys(connector.config)), setup: setupOf(connector, values) }]),
     )
   }
 

@@ -90,6 +90,21 @@ describe('the console over HTTP', () => {
     expect(issues.find((i) => i.path === 'config.roleArn')?.message).toMatch(/^expected an IAM role ARN like arn:aws:iam::123456789012:role\/[^,]+, got "arn:aws:iam::12345:role\/x"$/)
     expect((await call(new URL('/api/overview', base).href)).json<{ accounts: unknown[] }>().accounts).toEqual([])
   })
+
+  it("refuses what only the operator sets: endpoints (where the platform's credentials go) and files on this host", async () => {
+    const config = { roleArn: 'arn:aws:iam::123456789012:role/ConnectorsReadOnly', endpoints: { sts: 'https://attacker.example' }, email: { mapFile: '/etc/passwd' } }
+    const answer = await call(new URL('/api/accounts', base).href, { method: 'POST', headers: json(), body: JSON.stringify({ connector: 'aws-iam', name: 'acme', config }) })
+    expect(answer.status).toBe(400)
+    const issues = answer.json<{ issues: Array<{ path: string; message: string }> }>().issues
+    expect(issues.map((i) => i.path).sort()).toEqual(['config.email.mapFile', 'config.endpoints'])
+    expect(issues[0]?.message).toContain("set by the platform's operator in a run config")
+    expect((await call(new URL('/api/overview', base).href)).json<{ accounts: unknown[] }>().accounts).toEqual([])
+    // The form never offers them.
+    const schema = JSON.stringify((await call(new URL('/api/connectors/aws-iam', base).href)).json())
+    expect(schema).toContain('"roleArn"')
+    expect(schema).not.toContain('"endpoints"')
+    expect(schema).not.toContain('"mapFile"')
+  })
 })
 
 describe('sensitive values', () => {

@@ -12,6 +12,12 @@ import { decodeAccountConfig, splitSecrets, withSecrets, type FieldIssue } from 
 import type { EventBus } from './events.js'
 
 /** What the page sends to connect or edit an account. */
+/** The paths (`endpoints`, `email.mapFile`) at which `value` holds one of `keys`, at any depth. */
+function keyPaths(value: unknown, keys: ReadonlySet<string>, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return []
+  return Object.entries(value).flatMap(([key, inner]) => (keys.has(key) ? [`${prefix}${key}`] : keyPaths(inner, keys, `${prefix}${key}.`)))
+}
+
 export interface AccountInput {
   readonly connector: string
   readonly name: string
@@ -92,6 +98,10 @@ export class AccountService {
     if (!NAME.test(input.name)) issues.push({ path: 'name', message: `${NAME_RULE}, got ${JSON.stringify(input.name.slice(0, 80))}` })
     const sameName = this.store.byName(input.name, id)
     if (sameName !== undefined) issues.push({ path: 'name', message: `"${sameName.name}" is already the name of an account; give every account its own name` })
+    // Where the platform's credentials or file reads go is the operator's to set, in a run config: never a form's.
+    for (const path of keyPaths(input.config, entry.operatorOnly)) {
+      issues.push({ path: `config.${path}`, message: "set by the platform's operator in a run config, not from the console: it decides where the platform's credentials or file reads go" })
+    }
     // A sensitive value left empty while editing keeps the one this process holds.
     const previous = id === undefined ? {} : (this.secrets.get(id) ?? {})
     const { kept, secrets, secretPaths } = splitSecrets(input.config, entry.sensitive)

@@ -18,6 +18,11 @@ export interface Annotation {
   /** Never echo the value in errors, logs or outputs (secrets, ExternalIds). */
   readonly sensitive?: boolean
   /**
+   * Only the platform's operator sets it, in a run config: it points the platform's credentials or file reads
+   * somewhere (endpoint overrides, files on the platform's host). Forms that customers or admins fill in refuse it.
+   */
+  readonly operatorOnly?: boolean
+  /**
    * For a custom codec (e.g. one adding a cross-field rule): the structural codec it wraps, which the JSON Schema
    * renderer documents in its place.
    */

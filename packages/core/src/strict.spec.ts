@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
-import { patternString } from './codecs.js'
+import { annotate, patternString } from './codecs.js'
 import { decodeWith } from './decode.js'
 import { toJsonSchema } from './json-schema.js'
-import { sensitiveKeys, strictObject } from './strict.js'
+import { operatorOnlyKeys, sensitiveKeys, strictObject } from './strict.js'
 
 const Secret = patternString('Secret', { pattern: /^s_/, expected: 'a secret like s_…', sensitive: true })
 const Endpoints = strictObject('Endpoints', {}, { sts: t.string, iam: t.string })
@@ -43,5 +43,12 @@ describe('strict objects', () => {
   it('finds the keys a codec marks sensitive, at any depth', () => {
     expect(sensitiveKeys(Config)).toEqual(['externalId'])
     expect(sensitiveKeys(strictObject('Outer', { inner: strictObject('Inner', { token: patternString('Token', { pattern: /./, expected: 'x', sensitive: true }) }) }))).toEqual(['token'])
+  })
+
+  it('finds the keys only an operator sets, at any depth, keeping the annotated object strict', () => {
+    const Outer = strictObject('Outer', { roleArn: t.string }, { endpoints: annotate(strictObject('Endpoints', {}, { sts: t.string }), { operatorOnly: true }), email: strictObject('Email', {}, { mapFile: annotate(t.string, { operatorOnly: true }) }) })
+    expect(operatorOnlyKeys(Outer)).toEqual(['endpoints', 'mapFile'])
+    expect(sensitiveKeys(Outer)).toEqual([])
+    expect(E.isLeft(Outer.decode({ roleArn: 'r', endpoints: { stss: 'x' } }))).toBe(true)
   })
 })

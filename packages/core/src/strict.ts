@@ -50,11 +50,8 @@ export function strictObject<R extends t.Props, O extends t.Props = Record<never
   return annotate(codec, { structure, ...annotation, schema: { ...annotation.schema, additionalProperties: false } })
 }
 
-/**
- * The keys, at any depth, whose values a codec marks `sensitive` (ExternalIds, tokens): what logs and outputs
- * must redact wherever such a key appears.
- */
-export function sensitiveKeys(codec: t.Mixed): ReadonlyArray<string> {
+/** The keys, at any depth, whose codec's annotation satisfies `pick`. */
+function annotatedKeys(codec: t.Mixed, pick: (annotation: Annotation) => boolean): ReadonlyArray<string> {
   const found = new Set<string>()
   const seen = new Set<t.Mixed>()
   const walk = (c: t.Mixed) => {
@@ -64,7 +61,8 @@ export function sensitiveKeys(codec: t.Mixed): ReadonlyArray<string> {
     if (structure !== undefined) walk(structure)
     if (c instanceof t.InterfaceType || c instanceof t.PartialType) {
       for (const [key, prop] of Object.entries(c.props as t.Props)) {
-        if (annotationOf(prop)?.sensitive === true) found.add(key)
+        const annotation = annotationOf(prop)
+        if (annotation !== undefined && pick(annotation)) found.add(key)
         walk(prop)
       }
     } else if (c instanceof t.IntersectionType || c instanceof t.UnionType) for (const member of c.types as ReadonlyArray<t.Mixed>) walk(member)
@@ -74,3 +72,12 @@ export function sensitiveKeys(codec: t.Mixed): ReadonlyArray<string> {
   walk(codec)
   return [...found].sort()
 }
+
+/**
+ * The keys, at any depth, whose values a codec marks `sensitive` (ExternalIds, tokens): what logs and outputs
+ * must redact wherever such a key appears.
+ */
+export const sensitiveKeys = (codec: t.Mixed): ReadonlyArray<string> => annotatedKeys(codec, (a) => a.sensitive === true)
+
+/** The keys, at any depth, a codec marks `operatorOnly`: set in run configs, refused by forms others fill in. */
+export const operatorOnlyKeys = (codec: t.Mixed): ReadonlyArray<string> => annotatedKeys(codec, (a) => a.operatorOnly === true)

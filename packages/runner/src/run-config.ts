@@ -13,6 +13,10 @@ import { parse as parseYaml } from 'yaml'
 const Positive = annotate(t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'PositiveInteger'), { expected: 'a whole number ≥ 1' })
 const Share = annotate(t.refinement(t.number, (n) => n >= 0 && n <= 1, 'Share'), { expected: 'a share from 0 to 1, like 0.3' })
 
+
+/** Whether a state value (`--state`, or the run config's `state`) names a PostgreSQL database rather than a SQLite file. */
+export const isPostgresUrl = (state: string): boolean => /^postgres(ql)?:\/\//i.test(state)
+
 /** One account of a connector: its name in this run, and the connector's own config (which the connector decodes). */
 export const AccountEntry = strictObject(
   'AccountEntry',
@@ -100,7 +104,7 @@ export function resolvePaths(config: RunConfig, base: string): RunConfig {
     ...config,
     ...(config.out !== undefined ? { out: resolve(base, config.out) } : {}),
     // A database URL is not a path: only a file is resolved against the run config's folder.
-    ...(config.state !== undefined ? { state: /^postgres(ql)?:\/\//i.test(config.state) ? config.state : resolve(base, config.state) } : {}),
+    ...(config.state !== undefined ? { state: isPostgresUrl(config.state) ? config.state : resolve(base, config.state) } : {}),
     connectors: config.connectors.map((c) => (isModulePath(c.connector) ? { ...c, connector: resolve(base, c.connector) } : c)),
   }
 }

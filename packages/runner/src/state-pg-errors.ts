@@ -49,5 +49,4 @@ export function locationOf(url: string): string {
   }
 }
 
-/** Whether a `--state` value names a PostgreSQL database rather than a SQLite file. */
-export const isPostgresUrl = (state: string): boolean => /^postgres(ql)?:\/\//i.test(state)
+export { isPostgresUrl } from './run-config.js'

@@ -123,14 +123,24 @@ export class PgState implements StateBackend {
 
   async compare(staging: Staging, account: string): Promise<{ readonly previous: number; readonly vanished: number }> {
     await this.writes.settled(staging.table)
-    const { rows } = await this.query<{ previous: string; vanished: string }>(
-      `SELECT (SELECT count(*) FROM set_rows WHERE set_id = s.set_id) AS previous,
-              (SELECT count(*) FROM set_rows r WHERE r.set_id = s.set_id AND NOT EXISTS (SELECT 1 FROM set_rows t WHERE t.set_id = $3 AND t.user_id = r.user_id)) AS vanished
-         FROM snapshots s WHERE s.connector = $1 AND s.account = $2`,
+    // One statement, one snapshot: whether the staging is still this unit's current one, and the counts against it.
+    const { rows } = await this.query<{ live: boolean; previous: string; vanished: string }>(
+      `SELECT EXISTS (SELECT 1 FROM stagings WHERE set_id = $3) AS live,
+              (SELECT count(*) FROM snapshots s JOIN set_rows r ON r.set_id = s.set_id WHERE s.connector = $1 AND s.account = $2) AS previous,
+              (SELECT count(*) FROM snapshots s JOIN set_rows r ON r.set_id = s.set_id WHERE s.connector = $1 AND s.account = $2
+                  AND NOT EXISTS (SELECT 1 FROM set_rows t WHERE t.set_id = $3 AND t.user_id = r.user_id)) AS vanished`,
       [staging.connector, account, setOf(staging)],
     )
-    const row = rows[0]
-    return row === undefined ? { previous: 0, vanished: 0 } : { previous: Number(row.previous), vanished: Number(row.vanished) }
+    const row = rows[0] as { live: boolean; previous: string; vanished: string }
+    // A staging a newer attempt replaced is empty: compared with it, every user would look gone.
+    if (!row.live) throw superseded()
+    return { previous: Number(row.previous), vanished: Number(row.vanished) }
+  }
+
+  /** Fails a page read that came back empty because a newer attempt replaced the staging (an empty page otherwise ends the listing). */
+  private async stillCurrent(staging: Staging): Promise<void> {
+    const { rows } = await this.query('SELECT 1 FROM stagings WHERE set_id = $1', [setOf(staging)])
+    if (rows.length === 0) throw superseded()
   }
 
   async vanishedPage(staging: Staging, account: string, after: number, limit: number): Promise<Page<RememberedUser>> {
@@ -139,9 +149,11 @@ export class PgState implements StateBackend {
       `SELECT r.seq, r.user_id AS id, r.record FROM snapshots s JOIN set_rows r ON r.set_id = s.set_id
         WHERE s.connector = $1 AND s.account = $2 AND r.seq > $4
           AND NOT EXISTS (SELECT 1 FROM set_rows t WHERE t.set_id = $3 AND t.user_id = r.user_id)
+          AND EXISTS (SELECT 1 FROM stagings WHERE set_id = $3)
         ORDER BY r.seq LIMIT $5`,
       [staging.connector, account, setOf(staging), after, limit],
     )
+    if (rows.length === 0) await this.stillCurrent(staging)
     return pageOf(rows, after)
   }
 
@@ -151,9 +163,11 @@ export class PgState implements StateBackend {
       `SELECT d.seq, d.user_id AS id, d.record, d.deleted_at AS "deletedAt" FROM departed d
         WHERE d.connector = $1 AND d.account = $2 AND d.deleted_at >= $3 AND d.seq > $5
           AND NOT EXISTS (SELECT 1 FROM set_rows t WHERE t.set_id = $4 AND t.user_id = d.user_id)
+          AND EXISTS (SELECT 1 FROM stagings WHERE set_id = $4)
         ORDER BY d.seq LIMIT $6`,
       [staging.connector, account, since, setOf(staging), after, limit],
     )
+    if (rows.length === 0) await this.stillCurrent(staging)
     return pageOf(rows, after)
   }
 

@@ -110,6 +110,10 @@ describe.each(Object.entries(kinds))('the %s state store', (_kind, location) => 
     await state.stage(stale, users('u1'))
     const current = await state.beginStaging('c', 'a')
     await state.stage(current, users('u1', 'u2', 'u3'))
+    // Read against, the replaced staging is refused: empty, it would make every user look deleted.
+    await expect(state.compare(stale, '1')).rejects.toMatchObject({ code: 'STATE_SUPERSEDED' })
+    await expect(state.vanishedPage(stale, '1', 0, 10)).rejects.toMatchObject({ code: 'STATE_SUPERSEDED' })
+    await expect(state.retainedPage(stale, '1', '2025-01-01T00:00:00.000Z', 0, 10)).rejects.toMatchObject({ code: 'STATE_SUPERSEDED' })
     await expect(state.commitStaging(stale, '1', history('ok', 1, 1), { at: '2026-01-02T00:00:00.000Z', retainSince: '2025-10-01T00:00:00.000Z' })).rejects.toMatchObject({ code: 'STATE_SUPERSEDED' })
     // A late discard of the stale attempt leaves the current one alone, and no history row.
     await state.discardStaging(stale, history('failed', 1))

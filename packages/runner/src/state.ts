@@ -114,8 +114,12 @@ export class StateStore {
     this.db.exec('DROP TABLE snapshot')
   }
 
-  /** The staging's lookup by user id, built once the staging is complete (inserts stay cheap until then). */
+  /**
+   * The staging's lookup by user id, built once the staging is complete (inserts stay cheap until then). Every read
+   * against a staging comes through here: one a newer attempt replaced is refused, never read as empty.
+   */
   private indexStaging(staging: Staging): void {
+    if (!this.isCurrent(staging)) throw supersededError()
     this.db.exec(`CREATE INDEX IF NOT EXISTS ${staging.table}_user ON ${staging.table} (user_id)`)
   }
 

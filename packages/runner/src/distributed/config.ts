@@ -44,7 +44,8 @@ export function jobsOf(units: ReadonlyArray<PlannedUnit>, connectors: ReadonlyAr
   )
   return units.map((unit) => {
     const found = entries.get(unit.unit)
-    if (found === undefined) throw new Error(`the run config has no account named ${unit.unit}`)
+    // Jobs carry entries as written; an entry is found by its name, which must therefore be written out too.
+    if (found === undefined) throw new UsageError(`run config: account "${unit.unit}" cannot be queued: write its name out in the run config (a queued run keeps \${env:…} unresolved, names included)`)
     const { name: _name, config, exclude } = found.account
     return {
       runId: run.runId,

@@ -71,6 +71,9 @@ async function processUnit(job: Job<UnitJob, Envelope>, deps: WorkerDeps): Promi
   const watch = await watchInterrupt(deps, data.runId, interrupt)
   const lock = E.isRight(unit.account) ? await deps.budgets.lockAccount(`${connector.id}/${unit.account.right}`, interrupt.signal) : undefined
   try {
+    // Asked again under the lock: an attempt that held it (one whose job only seemed to stall) may have finished the unit meanwhile.
+    const [finished] = lock !== undefined ? await deps.state.runResults(data.runId, { connector: connector.id, unit: data.entry.name }) : []
+    if (finished !== undefined) return JSON.parse(finished.envelope) as Envelope
     if (E.isRight(unit.account) && !interrupt.signal.aborted) await deps.budgets.takeAssumeRole(platform?.principalArn ?? 'default', interrupt.signal)
     const who = { runId: data.runId, unit: unit.unit, connector: connector.id }
     deps.logger.info(who, 'unit started')

@@ -251,20 +251,6 @@ describe('setup.sh, run against a stand-in for the AWS CLI', () => {
   })
 })
 
-describe('a kit for a service of one account', () => {
-  it('has no StackSet, says which account to connect and what to enter beside the role ARN', () => {
-    const kit = new Map(
-      awsSetupKit({ ...exampleSpec, organizationWide: false, account: 'the account that holds the widget registry', pasteFields: 'Enter the **Region** of the registry (required).' }, FILLED).map((d) => [d.file, d.content]),
-    )
-    expect([...kit.keys()]).toEqual(FILES.filter((f) => f !== 'cloudformation-stackset.yaml'))
-    const readme = fileOf(kit, 'README.md')
-    expect(readme).not.toContain('StackSet')
-    expect(readme).toContain('through a role you create in it. Connect the account that holds the widget registry. It takes')
-    expect(readme).toContain('paste the role ARN. Enter the **Region** of the registry (required). The platform checks')
-    expect(readme).not.toContain('**Region** is optional')
-  })
-})
-
 describe('the kits published under docs/connectors', () => {
   const root = fileURLToPath(new URL('../../../../docs/connectors/', import.meta.url))
   const kits = existsSync(root) ? readdirSync(root).filter((id) => existsSync(join(root, id, 'cloudformation.yaml'))) : []

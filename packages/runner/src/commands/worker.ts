@@ -3,6 +3,7 @@
  * SIGINT or SIGTERM — then takes no more and lets the running ones finish. Credentials, and every `${env:…}` the run
  * config references, come from this process's environment.
  */
+import type { AnyConnector } from '@connectors/core'
 import { Budgets } from '../distributed/budget.js'
 import { connectRedis } from '../distributed/connection.js'
 import { prefixOf } from '../distributed/keys.js'
@@ -30,6 +31,17 @@ function assumeRoleRate(env: Io['env']): number {
   return rate
 }
 
+/** Each connector is loaded and checked once per worker, not once per job. */
+const loaded = new Map<string, Promise<AnyConnector>>()
+const loadOnce = (name: string, cwd: string): Promise<AnyConnector> => {
+  const key = `${cwd}\u0000${name}`
+  const found = loaded.get(key) ?? loadConnector(name, cwd)
+  loaded.set(key, found)
+  // A failed load is not kept: the next job tries again (a connector installed meanwhile).
+  found.catch(() => loaded.delete(key))
+  return found
+}
+
 /** Runs `worker`; returns the exit code once interrupted. */
 export async function workerCommand(opts: WorkerCommandOptions, io: Io): Promise<number> {
   if (!isPostgresUrl(opts.state)) throw new UsageError(`--state ${opts.state}: a worker needs the state every worker reaches: give postgres://user@host:port/database`)
@@ -52,7 +64,7 @@ export async function workerCommand(opts: WorkerCommandOptions, io: Io): Promise
     concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
     logger,
     env: io.env,
-    load: (name, cwd) => loadConnector(name, cwd),
+    load: loadOnce,
   })
   logger.info({ state: state.location, concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY }, 'worker ready')
   io.err(`connectors worker: taking accounts (state ${state.location}); stop with Ctrl-C\n`)

@@ -9,11 +9,9 @@
  */
 import { FlowProducer, Queue, QueueEvents, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { join } from 'node:path'
 import type { ProgressEvent } from '../progress.js'
-import { writeFileAtomic } from '../outputs.js'
-import { SCHEMA_VERSION, type Envelope } from '../run/envelope.js'
-import { prepareOut, sweepOut, type Report, type SyncResult } from '../run/run.js'
+import type { Envelope } from '../run/envelope.js'
+import { prepareOut, startClock, sweepOut, writeReport, type SyncResult } from '../run/run.js'
 import type { PlannedUnit } from '../run/unit.js'
 import type { StateBackend } from '../state-client.js'
 import { jobIdOf, runQueue, UNITS_QUEUE, type UnitJob } from './job.js'
@@ -37,9 +35,7 @@ const WATCH_MS = 2000
 
 /** Queues the units (`jobs[i]` is `units[i]`'s job), waits for every one, and writes report.json. */
 export async function runDistributed(units: ReadonlyArray<PlannedUnit>, jobs: ReadonlyArray<UnitJob>, run: DistributedRun): Promise<SyncResult> {
-  const startedAt = new Date()
-  const busy = performance.eventLoopUtilization()
-  const cpu = process.cpuUsage()
+  const clock = startClock()
   await prepareOut(run.out)
   const ids = jobs.map((job, i) => jobIdOf(run.runId, (units[i] as PlannedUnit).connector.id, job.entry.name))
   const unitOfId = new Map(ids.map((id, i) => [id, (units[i] as PlannedUnit).unit]))
@@ -107,25 +103,7 @@ export async function runDistributed(units: ReadonlyArray<PlannedUnit>, jobs: Re
     const failedById = new Map(Object.entries(failures).map(([key, reason]) => [key.slice(key.lastIndexOf(':') + 1), reason]))
     const stored = new Map((await run.state.runResults(run.runId)).map((r) => [`${r.connector}\u0000${r.unit}`, JSON.parse(r.envelope) as Envelope]))
     const envelopes = units.map((u, i) => byId.get(ids[i] as string) ?? stored.get(`${u.connector.id}\u0000${u.unit}`) ?? notRun(u, failedById.get(ids[i] as string)))
-    const finishedAt = new Date()
-    const used = process.cpuUsage(cpu)
-    const report: Report = {
-      schemaVersion: SCHEMA_VERSION,
-      runId: run.runId,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      elapsedMs: finishedAt.getTime() - startedAt.getTime(),
-      cpuMs: Math.round((used.user + used.system) / 1000),
-      mainThreadBusy: Math.round(performance.eventLoopUtilization(busy).utilization * 1000) / 1000,
-      interrupted: run.signal.aborted,
-      units: envelopes,
-    }
-    try {
-      await writeFileAtomic(join(run.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`)
-      return { report }
-    } catch (error) {
-      return { report, reportError: `cannot write ${join(run.out, 'report.json')}: ${(error as Error).message}` }
-    }
+    return await writeReport(run.out, run.runId, clock, run.signal.aborted, envelopes)
   } finally {
     clearInterval(watch)
     run.signal.removeEventListener('abort', onInterrupt)

@@ -62,36 +62,50 @@ export interface SyncResult {
   readonly reportError?: string
 }
 
+/** What a run measures from its start: the wall clock, the process's CPU and its event loop. */
+export interface RunClock {
+  readonly startedAt: Date
+  readonly cpu: NodeJS.CpuUsage
+  readonly busy: ReturnType<typeof performance.eventLoopUtilization>
+}
+
+/** Starts a run's clock. */
+export const startClock = (): RunClock => ({ startedAt: new Date(), cpu: process.cpuUsage(), busy: performance.eventLoopUtilization() })
+
+/** Builds the run's report from its envelopes and writes `report.json`; a write that fails is returned, never thrown. */
+export async function writeReport(out: string, runId: string, clock: RunClock, interrupted: boolean, units: ReadonlyArray<Envelope>): Promise<SyncResult> {
+  const finishedAt = new Date()
+  const used = process.cpuUsage(clock.cpu)
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    runId,
+    startedAt: clock.startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    elapsedMs: finishedAt.getTime() - clock.startedAt.getTime(),
+    cpuMs: Math.round((used.user + used.system) / 1000),
+    mainThreadBusy: Math.round(performance.eventLoopUtilization(clock.busy).utilization * 1000) / 1000,
+    interrupted,
+    units,
+  }
+  const file = join(out, 'report.json')
+  try {
+    await writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`)
+    return { report }
+  } catch (error) {
+    return { report, reportError: `cannot write ${file}: ${(error as Error).message}` }
+  }
+}
+
 /** Runs every unit and writes `report.json`; never throws for a unit's failure. */
 export async function runSync(units: ReadonlyArray<PlannedUnit>, options: SyncOptions): Promise<SyncResult> {
-  const startedAt = new Date()
-  const busy = performance.eventLoopUtilization()
-  const cpu = process.cpuUsage()
+  const clock = startClock()
   const runId = options.runId ?? randomUUID()
   const signal = options.signal ?? new AbortController().signal
   await prepareOut(options.out)
   const deps: Omit<UnitDeps, 'emit'> = { runId, out: options.out, state: options.state, drop: options.drop, retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS, ...(options.platform !== undefined ? { platform: options.platform } : {}), logger: options.logger, env: options.env, signal, ...(options.openOutputs !== undefined ? { openOutputs: options.openOutputs } : {}) }
   try {
     const envelopes = await mapPooled(units, options.concurrency, (unit) => runLogged(unit, { ...deps, emit: (event) => tell(() => options.onProgress?.(unit.unit, event)) }, options))
-    const finishedAt = new Date()
-    const used = process.cpuUsage(cpu)
-    const report: Report = {
-      schemaVersion: SCHEMA_VERSION,
-      runId,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      elapsedMs: finishedAt.getTime() - startedAt.getTime(),
-      cpuMs: Math.round((used.user + used.system) / 1000),
-      mainThreadBusy: Math.round(performance.eventLoopUtilization(busy).utilization * 1000) / 1000,
-      interrupted: signal.aborted,
-      units: envelopes,
-    }
-    try {
-      await writeFileAtomic(join(options.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`)
-      return { report }
-    } catch (error) {
-      return { report, reportError: `cannot write ${join(options.out, 'report.json')}: ${(error as Error).message}` }
-    }
+    return await writeReport(options.out, runId, clock, signal.aborted, envelopes)
   } finally {
     await rm(join(options.out, STAGING_DIR), { recursive: true, force: true })
   }

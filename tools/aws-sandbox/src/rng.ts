@@ -1,17 +1,8 @@
 /** Deterministic chance: a seeded PRNG for the generator and an order-independent hash for fault decisions. */
 import { createHash } from 'node:crypto'
 
-/** mulberry32: a small, fast, seeded PRNG returning numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** mulberry32, shared with core's simulations. */
+export { seededRandom } from '@connectors/core'
 
 /** FNV-1a over a string, mixed, mapped to [0, 1): the same key always draws the same number. */
 export function hashToUnit(key: string): number {

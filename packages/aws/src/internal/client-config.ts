@@ -5,13 +5,14 @@
 import type { AdaptiveRateLimiter, RunContext } from '@connectors/core'
 import type { Pluggable } from '@smithy/types'
 import { ENDPOINT_URL } from './codecs.js'
-import { tagOperation } from './retry-strategy.js'
+import { tagAttempt } from './retry-strategy.js'
 import type { AssumeRoleConfig } from './session.js'
 
 /**
  * Runs around every attempt (first tries and retries alike, inside the SDK's retry loop and around the response's
  * deserialization): waits for the account's paced slot, counts the call, reports successes to the pacer, and tags
- * a failure with its operation so its translation and events name it.
+ * a failure with its operation (so its translation and events name it) and its slot's time (so the pacer knows
+ * which pace it met).
  */
 export function attemptMiddleware<I extends object, O extends object>(ctx: RunContext, service: string, rate?: AdaptiveRateLimiter): Pluggable<I, O> {
   return {
@@ -19,14 +20,14 @@ export function attemptMiddleware<I extends object, O extends object>(ctx: RunCo
       stack.add(
         (next, context) => async (args) => {
           const operation = `${service}:${((context as { commandName?: string }).commandName ?? 'Unknown').replace(/Command$/, '')}`
-          await rate?.acquire()
+          const sentAt = await rate?.acquire()
           ctx.emit({ type: 'apiCall', operation })
           try {
             const result = await next(args)
             rate?.succeeded()
             return result
           } catch (thrown) {
-            tagOperation(thrown, operation)
+            tagAttempt(thrown, operation, sentAt)
             throw thrown
           }
         },

@@ -1,6 +1,6 @@
 import { ConnectorError } from '@connectors/core'
 import { describe, expect, it } from 'vitest'
-import { ConnectorRetryStrategy } from './retry-strategy.js'
+import { ConnectorRetryStrategy, sentAtOf, tagAttempt } from './retry-strategy.js'
 
 const scope = { connector: 'aws-iam', account: '1', operation: 'iam' }
 const throttled = ConnectorError.throttled({ ...scope, detail: 'Rate exceeded' })
@@ -31,5 +31,15 @@ describe('ConnectorRetryStrategy', () => {
     const expired = strategy(ConnectorError.authFailed({ ...scope, detail: 'expired', retryable: true }))
     const error = Object.assign(new Error('expired'), { name: 'ExpiredToken' })
     await expect(expired.refreshRetryTokenForRetry(await expired.acquireInitialRetryToken(), { errorType: 'CLIENT_ERROR', error: error as never })).rejects.toThrow('expired')
+  })
+
+  it('hands each failed attempt to onError with when it took its paced slot, so the pacer judges it against that pace', async () => {
+    const sent: Array<number | undefined> = []
+    const s = new ConnectorRetryStrategy({ maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 }, { classify: () => throttled, random: () => 0.5, onError: (_e, thrown) => sent.push(sentAtOf(thrown)), onRetry: () => {} })
+    const error = new Error('Rate exceeded')
+    tagAttempt(error, 'iam:GetGroup', 1234.5)
+    await s.refreshRetryTokenForRetry(await s.acquireInitialRetryToken(), { errorType: 'THROTTLING', error: error as never })
+    expect(sent).toEqual([1234.5])
+    expect((error as { connectorOperation?: string }).connectorOperation).toBe('iam:GetGroup')
   })
 })

@@ -11,8 +11,8 @@ import { isExpiredToken } from './errors.js'
 export interface RetryHooks {
   /** Classifies an SDK error (the connector's translator). */
   readonly classify: (thrown: unknown) => ConnectorError
-  /** Called for every failed attempt, retried or not (throttles shrink concurrency and pace). */
-  readonly onError: (error: ConnectorError) => void
+  /** Called for every failed attempt, retried or not, with what the SDK threw (throttles shrink concurrency and pace). */
+  readonly onError: (error: ConnectorError, thrown: unknown) => void
   /** Called before each retry's wait. */
   readonly onRetry: (error: ConnectorError, retry: number, delayMs: number) => void
   readonly random: () => number
@@ -27,9 +27,17 @@ export function carrying(thrown: unknown, error: ConnectorError): unknown {
 /** The operation (`iam:ListUsers`) an SDK error came from, as the attempt middleware tagged it. */
 export const operationOf = (thrown: unknown): string | undefined => (typeof thrown === 'object' && thrown !== null ? (thrown as { connectorOperation?: string }).connectorOperation : undefined)
 
-/** Tags an SDK error with the operation it came from, so its translation and events name the real operation. */
-export function tagOperation(thrown: unknown, operation: string): void {
-  if (typeof thrown === 'object' && thrown !== null && operationOf(thrown) === undefined) Object.defineProperty(thrown, 'connectorOperation', { value: operation, configurable: true })
+/** When the attempt an SDK error came from took its paced slot (see `AdaptiveRateLimiter.acquire`). */
+export const sentAtOf = (thrown: unknown): number | undefined => (typeof thrown === 'object' && thrown !== null ? (thrown as { connectorSentAt?: number }).connectorSentAt : undefined)
+
+/**
+ * Tags an SDK error with the operation it came from, so its translation and events name the real operation, and
+ * with when its attempt was sent, so a throttle is judged against the pace it met.
+ */
+export function tagAttempt(thrown: unknown, operation: string, sentAt?: number): void {
+  if (typeof thrown !== 'object' || thrown === null) return
+  if (operationOf(thrown) === undefined) Object.defineProperty(thrown, 'connectorOperation', { value: operation, configurable: true })
+  if (sentAt !== undefined) Object.defineProperty(thrown, 'connectorSentAt', { value: sentAt, configurable: true })
 }
 
 /** The longest wait before retrying a throttled call (the pacer does the rest). */
@@ -50,7 +58,7 @@ export class ConnectorRetryStrategy implements RetryStrategyV2 {
 
   async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
     const error = this.hooks.classify(info.error)
-    this.hooks.onError(error)
+    this.hooks.onError(error, info.error)
     const retries = previous.getRetryCount()
     // An expired session cannot be fixed by re-sending the same identity: the fetcher renews the session instead.
     // The translation rides out with the SDK's error, so the caller never translates it a second time.

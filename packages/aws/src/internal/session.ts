@@ -18,7 +18,7 @@ import { BoundedHttpHandler } from './http-handler.js'
 import { baseCredentialsFor, chainingIssue, externalIdOf } from './identity.js'
 import { permissionPolicy } from './policies.js'
 import type { Partition } from './regions.js'
-import { ConnectorRetryStrategy, operationOf } from './retry-strategy.js'
+import { ConnectorRetryStrategy, operationOf, sentAtOf } from './retry-strategy.js'
 
 /** Credentials are refreshed when fewer than this many ms remain (the SDK asks again 5 minutes before expiry). */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000
@@ -173,10 +173,10 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
       new ConnectorRetryStrategy(policy, {
         classify: (thrown) => translateAwsError(thrown, scope(operationOf(thrown) ?? operation), phase, config.roleArn),
         random,
-        onError: (error) => {
+        onError: (error, thrown) => {
           if (error.reason !== 'Throttled') return
           limiter.throttled()
-          pacer?.throttled()
+          pacer?.throttled(sentAtOf(thrown))
           ctx.emit({ type: 'throttled', operation: error.operation })
         },
         onRetry: (error, retry, delayMs) => {

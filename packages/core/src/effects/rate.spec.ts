@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AdaptiveRateLimiter } from './rate.js'
+import { simulate } from './rate.simulation.js'
 
 function clock() {
   let t = 0
@@ -41,27 +42,53 @@ describe('AdaptiveRateLimiter', () => {
     expect(limiter.currentRate).toBe(Number.POSITIVE_INFINITY)
   })
 
-  it('paces to what the upstream granted in the last second, then probes upward', async () => {
+  it('quarters the first estimate (a burst inflates it), then paces below what the upstream granted since that cut', async () => {
     const c = clock()
-    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0.1 })
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0 })
     succeed(limiter, c, 20, 10)
     c.advance(800)
-    // 20 successes in the first second (the oldest just left the window): 19 per second.
-    limiter.throttled()
-    expect(limiter.currentRate).toBe(19)
+    // 20 successes in the first second (the oldest just left the window): 19 per second, quartered.
+    limiter.throttled(c.now())
+    expect(limiter.currentRate).toBe(4.75)
     await limiter.acquire()
     await limiter.acquire()
-    expect(c.waits.reduce((a, b) => a + b, 0)).toBeCloseTo(2000 / 19, 5)
-    limiter.succeeded()
-    expect(limiter.currentRate).toBeCloseTo(19 * 1.1, 5)
+    expect(c.waits.reduce((a, b) => a + b, 0)).toBeCloseTo(2000 / 4.75, 5)
+    // Since that cut (the two waits, then 1.25 s) the upstream granted 5 successes, well under the pace: the pace
+    // comes down to 5% below that rate.
+    succeed(limiter, c, 5, 250)
+    limiter.throttled(c.now())
+    expect(limiter.currentRate).toBeCloseTo(((5 * 1000) / (2000 / 4.75 + 1250)) * 0.95, 5)
+  })
+
+  it('regains up to just below the rate last refused, and stays there', () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0.1 })
+    succeed(limiter, c, 20, 50)
+    limiter.throttled(c.now())
+    expect(limiter.currentRate).toBe(4.75)
+    succeed(limiter, c, 40, 50)
+    expect(limiter.currentRate).toBeCloseTo(19 * 0.95, 5)
   })
 
   it('estimates a rate, not a count, when the first throttle comes early', () => {
     const c = clock()
     const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep })
     succeed(limiter, c, 5, 20)
-    limiter.throttled()
-    expect(limiter.currentRate).toBe(50)
+    limiter.throttled(c.now())
+    // Five successes in 100 ms: 50 a second, quartered.
+    expect(limiter.currentRate).toBe(12.5)
+  })
+
+  it('ignores throttles of attempts sent before the last cut: they met the pace before it', () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep })
+    succeed(limiter, c, 10, 10)
+    const sentBefore = c.now() - 5
+    limiter.throttled(c.now())
+    const cut = limiter.currentRate
+    c.advance(10)
+    for (let i = 0; i < 4; i++) limiter.throttled(sentBefore)
+    expect(limiter.currentRate).toBe(cut)
   })
 
   it('stays unpaced when throttled before enough successes to estimate from', () => {
@@ -77,19 +104,21 @@ describe('AdaptiveRateLimiter', () => {
 
   it('decreases once per cooldown and never below minRate', () => {
     const c = clock()
-    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, minRate: 3, cooldownMs: 100 })
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, minRate: 1, cooldownMs: 100 })
     for (let i = 0; i < 5; i++) limiter.succeeded()
     c.advance(999)
     limiter.throttled()
     const first = limiter.currentRate
-    expect(first).toBeCloseTo(5, 1)
+    expect(first).toBeCloseTo(1.25, 1)
     limiter.throttled()
     expect(limiter.currentRate).toBe(first)
+    // Nothing admitted for ten seconds: each throttle past the cooldown halves the pace, down to the floor.
+    c.advance(10_000)
     for (let i = 0; i < 5; i++) {
       c.advance(200)
       limiter.throttled()
     }
-    expect(limiter.currentRate).toBe(3)
+    expect(limiter.currentRate).toBe(1)
   })
 
   it('gives a throttled attempt its slot back, and keeps a pace the upstream grants in full despite random throttles', async () => {
@@ -97,13 +126,13 @@ describe('AdaptiveRateLimiter', () => {
     const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, cooldownMs: 0 })
     succeed(limiter, c, 10, 100)
     limiter.throttled()
-    expect(limiter.currentRate).toBe(9)
-    // Paced at 9/s, every attempt admitted but one in three throttled at random: the successes still come at the
+    expect(limiter.currentRate).toBe(2.25)
+    // Paced at 2.25/s, every attempt admitted but one in three throttled at random: the successes still come at the
     // pace (throttled slots are reused at once), so the pace holds instead of sinking with each throttle.
     await randomThrottles(limiter, 60)
-    expect(limiter.currentRate).toBeGreaterThanOrEqual(9)
-    // 40 admitted attempts at 9/s (a pace that sank with each throttle would need well over 5 s).
-    expect(c.now()).toBeLessThan(1000 + (42 * 1000) / 9)
+    expect(limiter.currentRate).toBeGreaterThanOrEqual(2.25)
+    // 40 admitted attempts at 2.25/s (a pace that sank with each throttle would need well over 20 s).
+    expect(c.now()).toBeLessThan(1000 + (42 * 1000) / 2.25)
   })
 
   it('brings a pace the upstream does not admit in full down to what it granted', () => {
@@ -111,12 +140,12 @@ describe('AdaptiveRateLimiter', () => {
     const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0, cooldownMs: 0 })
     succeed(limiter, c, 20, 50)
     limiter.throttled()
-    expect(limiter.currentRate).toBe(19)
-    // Paced at 19/s, only 10 a second are admitted.
-    succeed(limiter, c, 10, 100)
+    expect(limiter.currentRate).toBe(4.75)
+    // Paced at 4.75/s, only 3 a second are admitted since the cut.
+    c.advance(100)
+    succeed(limiter, c, 6, 333)
     limiter.throttled()
-    // Nine of them in the last second (the first just left it).
-    expect(limiter.currentRate).toBe(9)
+    expect(limiter.currentRate).toBeCloseTo((6000 / (100 + 6 * 333)) * 0.95, 5)
   })
 
   it('keeps a slow pace that is admitted in full: random throttles do not halve it to the floor', async () => {
@@ -137,5 +166,22 @@ describe('AdaptiveRateLimiter', () => {
     // pace by, so the window stretches to five slots, where they do.
     await randomThrottles(limiter, 30)
     expect(limiter.currentRate).toBeGreaterThanOrEqual(slow * 0.9)
+  })
+})
+
+describe('AdaptiveRateLimiter against a token bucket (simulated time)', () => {
+  it('learns a fixed limit with few throttles and holds just below it', async () => {
+    // 500 calls, four in flight, against 25 requests/s with a burst of 25: at best (500 − 25) / 25 = 19 s.
+    for (const seed of [1, 2, 3]) {
+      const r = await simulate({ rate: 25, burst: 25, latencyMs: 20, concurrency: 4, calls: 500, seed })
+      expect(r.throttled).toBeLessThanOrEqual(15)
+      expect(r.elapsedMs).toBeLessThan(19_000 * 1.05)
+    }
+  })
+
+  it('probes a long-held pace upward only now and then: a throttle or two a minute', async () => {
+    const r = await simulate({ rate: 10, burst: 10, latencyMs: 30, concurrency: 8, calls: 1500, seed: 1 })
+    expect(r.elapsedMs).toBeLessThan(149_000 * 1.05)
+    expect(r.throttled).toBeLessThanOrEqual(30)
   })
 })

@@ -1,12 +1,19 @@
 /**
- * An adaptive request rate: unpaced until the upstream first throttles, then paced to what it actually granted
- * (the successes of the last second), probing upward a little with every success. Upstream limits such as
- * IAM's are unpublished and per account: the client learns them rather than assuming a number.
+ * An adaptive request rate: unpaced until the upstream first throttles, then paced just below the rate it was
+ * seen to refuse. Upstream limits such as IAM's are unpublished and per account: the client learns them rather
+ * than assuming a number, and once learned, keeps below them instead of re-testing them with every success.
  *
- * Throttles that do not come from a rate (random ones, a storm) must not drive the pace down: "pace to what was
- * granted" would then sink without end, each decrease lowering what is granted next. So a throttle while the
- * upstream admits the pace in full (the successes of the last second keep up with it) is not about our rate: the
- * attempt gives its slot back and the pace stays. Only a pace the upstream does not admit comes down.
+ * - **Learning.** A throttle means the upstream's bucket is empty, so what it grants from then on is its refill
+ *   rate: successes counted since the last cut (once they span {@link SINCE_CUT_MS}) measure it without an earlier
+ *   burst inflating it. Until such a measurement exists the pace halves with each throttle of an attempt sent
+ *   at it; throttles of attempts sent before the last cut say nothing about the pace since, and are ignored.
+ * - **Holding.** The pace regains up to {@link MARGIN} of the ceiling (the rate last refused) and stays there.
+ * - **Probing.** After {@link QUIET_MS} without a throttle the ceiling rises slowly ({@link PROBE_PER_S}), so a
+ *   limit that was raised is found; the first throttle above the rate last refused ends the probe.
+ * - **Noise.** Throttles that do not come from a rate (random ones, a storm) must not drive the pace down: "pace
+ *   to what was granted" would then sink without end, each decrease lowering what is granted next. A throttle
+ *   while the upstream admits the pace in full (successes keep up with {@link ADMITTED} of it) is not about our
+ *   rate: the attempt gives its slot back and the pace stays.
  * @module
  */
 
@@ -14,9 +21,9 @@
 export interface AdaptiveRateOptions {
   /** Never pace below this many requests per second. Default 1. */
   readonly minRate?: number
-  /** Growth of the rate per success, once paced (0.02 = +2%). */
+  /** Growth of the pace per success while below the ceiling (0.02 = +2%). */
   readonly growth?: number
-  /** Further throttles within this many ms of a decrease do not decrease again. Default 250. */
+  /** Without the send time of a throttled attempt, throttles within this many ms of a cut do not cut again. Default 250. */
   readonly cooldownMs?: number
   readonly now?: () => number
   readonly sleep?: (ms: number) => Promise<void>
@@ -25,20 +32,31 @@ export interface AdaptiveRateOptions {
 const WINDOW_MS = 1000
 /** Successes older than this are forgotten (the window of a slow pace stretches up to it). */
 const MAX_WINDOW_MS = 10_000
-/** Successes needed in the window before the granted rate is trusted. */
+/** Successes needed before the granted rate is trusted. */
 const MIN_SAMPLES = 5
 /**
- * Successes at this share of the pace or more mean the upstream admits the pace in full. Below 1, since successes
- * over the last second lag a pace that grows with each of them; a pace up to a third above the limit then wastes
- * some attempts before it is corrected, which is the price of not mistaking random throttles for a limit.
+ * Successes at this share of the pace or more mean the upstream admits the pace in full. Below 1, since random
+ * throttles take their share of a pace the upstream admits.
  */
 const ADMITTED = 0.75
+/** The pace is held this far below the rate last refused: room for jitter in when requests arrive. */
+const MARGIN = 0.95
+/** Without a throttle for this long, the ceiling is probed upward. */
+const QUIET_MS = 5_000
+/** The probe's rise of the ceiling per second. */
+const PROBE_PER_S = 0.02
+/** Successes since the last cut measure the upstream's rate once they span this long. */
+const SINCE_CUT_MS = 250
 
 /** Paces requests to a rate learned from throttling. Call {@link acquire} before each request. */
 export class AdaptiveRateLimiter {
   private rate = Number.POSITIVE_INFINITY
+  private ceiling = Number.POSITIVE_INFINITY
+  /** The ceiling the last cut set, before any probe above it. */
+  private refused = Number.POSITIVE_INFINITY
   private nextSlot = 0
   private lastDecrease = Number.NEGATIVE_INFINITY
+  private lastProbe = 0
   private readonly recent: number[] = []
   private firstSuccessAt: number | undefined
   private readonly minRate: number
@@ -61,16 +79,16 @@ export class AdaptiveRateLimiter {
   }
 
   /**
-   * Waits for a free slot. Slots are claimed when they come, not reserved ahead: a queue formed while the pace
-   * was low does not outlive a faster pace.
+   * Waits for a free slot and returns when it was taken (pass it to {@link throttled}). Slots are claimed when they
+   * come, not reserved ahead: a queue formed while the pace was low does not outlive a faster pace.
    */
-  async acquire(): Promise<void> {
+  async acquire(): Promise<number> {
     for (;;) {
-      if (!Number.isFinite(this.rate)) return
       const now = this.now()
+      if (!Number.isFinite(this.rate)) return now
       if (now >= this.nextSlot) {
         this.nextSlot = now + 1000 / this.rate
-        return
+        return now
       }
       await this.sleep(this.nextSlot - now)
     }
@@ -80,48 +98,73 @@ export class AdaptiveRateLimiter {
     while (this.recent.length > 0 && (this.recent[0] as number) <= now - MAX_WINDOW_MS) this.recent.shift()
   }
 
+  private count(since: number): number {
+    let count = 0
+    for (let i = this.recent.length - 1; i >= 0 && (this.recent[i] as number) > since; i--) count++
+    return count
+  }
+
   /**
-   * Successes per second over the last window, or over the time since the first success if shorter; `undefined`
-   * with fewer than MIN_SAMPLES successes in it, which would pace far too low. The window is a second, stretched
-   * for a slow pace to the time 2 × MIN_SAMPLES slots take (else a slow pace could never be seen to be admitted,
-   * and random throttles would halve it to the floor).
+   * Successes per second the upstream granted: since the last cut when that spans long enough (the upstream's bucket
+   * was empty then, so nothing of an earlier burst inflates it), else over the last window.
    */
   private grantedRate(now: number): number | undefined {
+    if (now - this.lastDecrease >= SINCE_CUT_MS && now - this.lastDecrease <= MAX_WINDOW_MS) {
+      const count = this.count(this.lastDecrease)
+      if (count >= MIN_SAMPLES) return (count * 1000) / (now - this.lastDecrease)
+    }
     const window = Math.min(MAX_WINDOW_MS, Math.max(WINDOW_MS, Number.isFinite(this.rate) ? (2 * MIN_SAMPLES * 1000) / this.rate : 0))
-    let count = 0
-    for (let i = this.recent.length - 1; i >= 0 && (this.recent[i] as number) > now - window; i--) count++
+    const count = this.count(now - window)
     if (count < MIN_SAMPLES) return undefined
     return (count * 1000) / Math.max(100, Math.min(window, now - (this.firstSuccessAt ?? now)))
   }
 
-  /** Reports a success: counted for the estimate; a paced rate probes upward. */
+  /** Reports a success: counted for the estimate; the pace regains toward the ceiling, or probes past it when quiet. */
   succeeded(): void {
     const now = this.now()
     this.firstSuccessAt ??= now
     this.recent.push(now)
     this.prune(now)
-    if (Number.isFinite(this.rate)) this.rate *= 1 + this.growth
+    if (!Number.isFinite(this.rate)) return
+    const target = this.ceiling * MARGIN
+    if (this.rate < target) this.rate = Math.min(target, this.rate * (1 + this.growth))
+    else if (now - this.lastDecrease >= QUIET_MS) {
+      this.ceiling *= 1 + (PROBE_PER_S * Math.max(0, now - Math.max(this.lastProbe, this.lastDecrease + QUIET_MS))) / 1000
+      this.lastProbe = now
+      this.rate = this.ceiling * MARGIN
+    }
   }
 
   /**
-   * Reports a throttle. If the upstream has been admitting the pace in full, the throttle is not about our rate:
-   * the attempt's slot is given back. Otherwise (once per cooldown) the pace comes down to the rate granted over the
-   * last second, and the next attempt waits a slot at that pace.
+   * Reports a throttle of an attempt sent at `sentAt` (from {@link acquire}). One sent before the last cut, or one
+   * the pace is admitted in full despite, changes nothing (the latter gives its slot back); one that ends a probe
+   * returns to below the rate last refused; any other cuts the pace to below what the upstream granted.
    */
-  throttled(): void {
+  throttled(sentAt?: number): void {
     const now = this.now()
     this.prune(now)
+    if (sentAt !== undefined ? sentAt < this.lastDecrease : now - this.lastDecrease < this.cooldownMs) return
+    if (this.ceiling > this.refused) {
+      // A probe above the rate last refused met a throttle: back to below it, and quiet again before the next probe.
+      this.ceiling = this.refused
+      this.rate = Math.min(this.rate, this.refused * MARGIN)
+      this.lastDecrease = now
+      return
+    }
     const granted = this.grantedRate(now)
     if (Number.isFinite(this.rate) && granted !== undefined && granted >= this.rate * ADMITTED) {
       this.nextSlot = Math.max(now, this.nextSlot - 1000 / this.rate)
       return
     }
-    if (now - this.lastDecrease < this.cooldownMs) return
+    const trusted = now - this.lastDecrease >= SINCE_CUT_MS
     this.lastDecrease = now
-    // Without an estimate: stay unpaced, or halve.
     if (granted === undefined) {
       if (Number.isFinite(this.rate)) this.rate = Math.max(this.minRate, this.rate / 2)
-    } else this.rate = Math.max(this.minRate, Math.min(granted, this.rate))
-    if (Number.isFinite(this.rate)) this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate)
+      return
+    }
+    this.ceiling = this.refused = Math.max(this.minRate, Math.min(granted, this.rate))
+    // An estimate from a burst is too high: halve until one is measured since a cut.
+    this.rate = Math.max(this.minRate, trusted && Number.isFinite(this.rate) ? this.ceiling * MARGIN : this.ceiling / 4)
+    this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate)
   }
 }

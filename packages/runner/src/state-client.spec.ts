@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -29,6 +29,26 @@ describe('the state store on its own thread', () => {
   it('refuses to open where no database can be, saying why', async () => {
     const file = join(dir(), 'not-a-dir')
     writeFileSync(file, 'x')
+    await expect(StateWorker.open(join(file, 'state.db'))).rejects.toThrow(new RegExp(`^cannot open the state database ${join(file, 'state.db')}: EEXIST.*; give a writable file with --state`))
+  })
+
+  it('opens on a thread started ahead, which loaded its code without touching the disk; a failure to open reads the same', async () => {
+    const folder = dir()
+    StateWorker.prewarm()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(readdirSync(folder)).toEqual([])
+    const state = await StateWorker.open(join(folder, 'state.db'))
+    try {
+      const staging = await state.beginStaging('c', 'a')
+      await state.stage(staging, users('u1'))
+      await state.commitStaging(staging, '1')
+      expect((await state.snapshot('c', '1')).map((u) => u.id)).toEqual(['u1'])
+    } finally {
+      await state.close()
+    }
+    const file = join(dir(), 'not-a-dir')
+    writeFileSync(file, 'x')
+    StateWorker.prewarm()
     await expect(StateWorker.open(join(file, 'state.db'))).rejects.toThrow(new RegExp(`^cannot open the state database ${join(file, 'state.db')}: EEXIST.*; give a writable file with --state`))
   })
 

@@ -66,15 +66,37 @@ export class StateWorker implements StateBackend {
     worker.on('exit', (code) => this.fail(new Error(`state store: its thread exited (code ${code})`)))
   }
 
-  /** Starts the thread and opens the store at `path` (a failure to open rejects here). */
+  /** A thread started ahead by {@link prewarm}, loading its code while the caller does other work. */
+  private static warm: { readonly worker: Worker; dead: boolean } | undefined
+
+  /**
+   * Starts the store's thread now, so that loading its code (the store, SQLite's binding) overlaps whatever the
+   * caller does before it {@link open}s a store; nothing is opened or created on disk until then. An unclaimed
+   * thread does not keep the process alive.
+   */
+  static prewarm(): void {
+    if (StateWorker.warm !== undefined) return
+    const worker = new Worker(new URL('./state-worker.js', import.meta.url), { workerData: {} })
+    worker.unref()
+    // A thread that failed before it was claimed is replaced by a fresh one at `open`, which reports the failure.
+    const warm = { worker, dead: false }
+    const died = () => (warm.dead = true)
+    worker.once('error', died).once('exit', died)
+    StateWorker.warm = warm
+  }
+
+  /** Opens the store at `path` on its own thread (the pre-warmed one, if any); a failure to open rejects here. */
   static async open(path: string): Promise<StateWorker> {
-    const worker = new Worker(new URL('./state-worker.js', import.meta.url), { workerData: { path } })
+    const warm = StateWorker.warm?.dead === false ? StateWorker.warm.worker : undefined
+    StateWorker.warm = undefined
+    warm?.ref()
+    const worker = warm ?? new Worker(new URL('./state-worker.js', import.meta.url), { workerData: { path } })
     const state = new StateWorker(worker, path)
     try {
-      await state.call('ready')
+      await state.call(warm !== undefined ? 'open' : 'ready', path)
     } catch (error) {
       await worker.terminate()
-      throw new Error(`cannot open the state database ${path}: ${(error as Error).message}; give a writable file with --state or the run config's "state"`)
+      throw new Error(`cannot open the state database ${path}: ${(error as Error).message.replace(/^state store: /, '')}; give a writable file with --state or the run config's "state"`)
     }
     return state
   }

@@ -15,6 +15,11 @@ export async function openStateBackend(state: string): Promise<StateBackend> {
   return isPostgresUrl(state) ? (await import('./state-pg.js')).PgState.open(state) : StateWorker.open(state)
 }
 
+/** Starts loading the store `state` names ahead of {@link openStateBackend} (a SQLite file's thread; nothing on disk). */
+export function prewarmStateBackend(state: string): void {
+  if (!isPostgresUrl(state)) StateWorker.prewarm()
+}
+
 /** How the state is named in messages: a file path, or a database URL without credentials. */
 export const describeState = (state: string): string => (isPostgresUrl(state) ? `the state database ${locationOf(state)}` : `the state file ${state}`)
 

@@ -1,31 +1,41 @@
 /**
  * The body of the state store's worker thread: opens the store and answers `{ id, method, args }` messages with
- * `{ id, result }` or `{ id, error }`, in the order they came.
+ * `{ id, result }` or `{ id, error }`, in the order they came. Started with a path, it opens the store at once;
+ * pre-warmed without one, at its first `open` call.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { StateStore, type Staging } from './state.js'
 
 const port = parentPort
 if (port === null) throw new Error('state-worker-main runs in a worker thread')
-const store = new StateStore((workerData as { path: string }).path)
+const initial = (workerData as { path?: string }).path
+let opened = initial !== undefined ? new StateStore(initial) : undefined
+const store = (): StateStore => {
+  if (opened === undefined) throw new Error('the state store is not open')
+  return opened
+}
 const methods = {
   ready: () => true,
-  beginStaging: store.beginStaging.bind(store),
+  open: (path: string) => {
+    opened ??= new StateStore(path)
+    return true
+  },
+  beginStaging: (connector: string, unit: string) => store().beginStaging(connector, unit),
   stagePacked: (staging: Staging, ids: string, records: string) => {
     const lines = records.split('\n')
-    store.stage(staging, (JSON.parse(ids) as string[]).map((id, i) => ({ id, record: lines[i] as string })))
+    store().stage(staging, (JSON.parse(ids) as string[]).map((id, i) => ({ id, record: lines[i] as string })))
   },
-  compare: store.compare.bind(store),
-  vanishedPage: store.vanishedPage.bind(store),
-  retainedPage: store.retainedPage.bind(store),
-  commitStaging: store.commitStaging.bind(store),
-  discardStaging: store.discardStaging.bind(store),
-  record: store.record.bind(store),
-  snapshot: store.snapshot.bind(store),
-  departed: store.departed.bind(store),
-  history: store.history.bind(store),
-  runResults: store.runResults.bind(store),
-  close: store.close.bind(store),
+  compare: (...a: Parameters<StateStore['compare']>) => store().compare(...a),
+  vanishedPage: (...a: Parameters<StateStore['vanishedPage']>) => store().vanishedPage(...a),
+  retainedPage: (...a: Parameters<StateStore['retainedPage']>) => store().retainedPage(...a),
+  commitStaging: (...a: Parameters<StateStore['commitStaging']>) => store().commitStaging(...a),
+  discardStaging: (...a: Parameters<StateStore['discardStaging']>) => store().discardStaging(...a),
+  record: (...a: Parameters<StateStore['record']>) => store().record(...a),
+  snapshot: (...a: Parameters<StateStore['snapshot']>) => store().snapshot(...a),
+  departed: (...a: Parameters<StateStore['departed']>) => store().departed(...a),
+  history: (...a: Parameters<StateStore['history']>) => store().history(...a),
+  runResults: (...a: Parameters<StateStore['runResults']>) => store().runResults(...a),
+  close: () => opened?.close(),
 } as const satisfies Record<string, (...args: never[]) => unknown>
 
 port.on('message', (message: { id: number; method: keyof typeof methods; args: unknown[] }) => {

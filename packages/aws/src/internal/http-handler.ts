@@ -11,10 +11,10 @@ import { Transform, type Readable } from 'node:stream'
 /** Responses above this many bytes are refused (a full 1,000-user IAM page is about 300 KB). */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
-const tooLarge = (bytes: number, max: number) =>
-  Object.assign(new Error(`the response (${bytes > max ? `over ${max}` : bytes} bytes) exceeds the ${max}-byte cap`), { name: 'ResponseTooLarge' })
+/** `bytes`: the declared length, or, for a body counted as it arrives, none (it is refused as soon as it passes `max`). */
+const tooLarge = (max: number, bytes?: number) => Object.assign(new Error(`the response (${bytes ?? `over ${max}`} bytes) exceeds the ${max}-byte cap`), { name: 'ResponseTooLarge' })
 
-/** A NodeHttpHandler that refuses oversized responses, by Content-Length or as the bytes arrive. */
+/** A NodeHttpHandler that refuses oversized responses: by Content-Length, or as the bytes of a body without one arrive. */
 export class BoundedHttpHandler extends NodeHttpHandler {
   constructor(
     options: { readonly requestTimeoutMs: number; readonly connectionTimeoutMs?: number },
@@ -31,13 +31,16 @@ export class BoundedHttpHandler extends NodeHttpHandler {
     const body = response.body as Readable
     if (declared > max) {
       body.destroy()
-      throw tooLarge(declared, max)
+      throw tooLarge(max, declared)
     }
+    // A declared length is what Node's parser delivers, never more: only a body without one is counted as it arrives
+    // (a stream stage per response costs CPU on every call).
+    if (Number.isFinite(declared)) return { response }
     let seen = 0
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         seen += chunk.length
-        if (seen > max) done(tooLarge(seen, max))
+        if (seen > max) done(tooLarge(max))
         else done(null, chunk)
       },
     })

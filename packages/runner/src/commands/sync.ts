@@ -18,7 +18,7 @@ import { prefixOf } from '../distributed/keys.js'
 import type { PlannedUnit } from '../run/unit.js'
 import { configDir, type RunConfig } from '../run-config.js'
 import type { StateBackend } from '../state-client.js'
-import { describeState, isPostgresUrl, lockState, openStateBackend } from '../state-open.js'
+import { describeState, isPostgresUrl, lockState, openStateBackend, prewarmStateBackend } from '../state-open.js'
 import { colorOn, DEFAULT_CONCURRENCY, EXIT, load, readRunConfig, UsageError, type Io } from './io.js'
 
 /** The options of `sync`. */
@@ -75,11 +75,13 @@ export async function syncCommand(opts: SyncCommandOptions, io: Io): Promise<num
   // A queued run keeps the config as written too: its jobs carry `${env:…}` unresolved.
   const source = queue !== undefined ? await queue.readQueuedConfig(opts.config, io, baseDir) : undefined
   const config = source?.config ?? (await readRunConfig(opts.config, io))
-  const { units, connectors } = await plannedUnits(config, opts, io)
-  const out = opts.out !== undefined ? resolve(io.cwd, opts.out) : (config.out ?? resolve(io.cwd, 'out'))
   const stateOption = opts.state ?? config.state
   // A database URL is taken as it is; a file path resolves against the working directory (or the config's folder).
   const statePath = stateOption !== undefined && isPostgresUrl(stateOption) ? stateOption : opts.state !== undefined ? resolve(io.cwd, opts.state) : (config.state ?? resolve(io.cwd, '.connectors', 'state.db'))
+  // The store's thread loads its code while the connectors load here (two cores, half the start-up).
+  if (opts.redis === undefined) prewarmStateBackend(statePath)
+  const { units, connectors } = await plannedUnits(config, opts, io)
+  const out = opts.out !== undefined ? resolve(io.cwd, opts.out) : (config.out ?? resolve(io.cwd, 'out'))
   const shared = isPostgresUrl(statePath)
   if (opts.redis !== undefined && !shared) throw new UsageError('--redis needs a state every worker reaches: give --state postgres://user@host:port/database')
   await usableFolder(out, opts.out !== undefined ? `--out ${opts.out}` : `the output folder ${out}`)

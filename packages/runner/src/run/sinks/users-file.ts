@@ -1,9 +1,9 @@
 /**
  * The platform users file sink: `torii/<connector>/<unit>.json`, the platform's custom-integration file (users, and
  * licenses with their holders), built by the platform adapter from the canonical records. Entries are appended as
- * users arrive (memory holds none of them); license holders go to staging files beside the outputs; the file is
- * finished and moved into place only when the sync is complete and applied, and only when it states at least one
- * user (the platform's schema requires one).
+ * users arrive (memory holds none of them); license holders are held in memory, past a MiB in staging files beside
+ * the outputs; the file is finished and moved into place only when the sync is complete and applied, and only when
+ * it states at least one user (the platform's schema requires one).
  */
 import type { User } from '@connectors/core'
 import { rm } from 'node:fs/promises'
@@ -27,12 +27,17 @@ export interface UsersFileSink extends OutputSink {
   readonly tally: UsersFileTally
 }
 
-/** A license's holders, staged as JSON lines until the file is finished. */
+/** Holders of a license held in memory up to this many characters; beyond, they spill to a staging file. */
+const SPILL_CHARS = 1 << 20
+
+/**
+ * A license's holders as JSON lines until the file is finished: in memory while they are few (most accounts), in a
+ * staging file beside the outputs once they are many (memory stays bounded however large the account).
+ */
 interface LicenseStaging {
   readonly name: string
-  readonly path: string
-  readonly file: AtomicStream
   buffered: string
+  spill?: { readonly path: string; readonly file: AtomicStream }
 }
 
 /** Username patterns (`svc-*`, `ci-?`) as one test. */
@@ -49,16 +54,13 @@ export async function openUsersFileSink(file: string, stagingBase: string, exclu
   await out.write('{\n  "users": [')
   const isExcluded = excludeTest(exclude)
   const licenses = new Map<string, LicenseStaging>()
+  let spills = 0
   const tally = { written: 0, unmatched: [] as string[], excluded: 0 }
 
-  const stageHolder = async (name: string, holder: string) => {
-    let staged = licenses.get(name)
-    if (staged === undefined) {
-      const path = `${stagingBase}.license-${licenses.size}.ndjson`
-      staged = { name, path, file: await AtomicStream.open(path), buffered: '' }
-      licenses.set(name, staged)
-    }
-    staged.buffered += holder
+  const stageHolder = (name: string, holder: string) => {
+    const staged = licenses.get(name)
+    if (staged !== undefined) staged.buffered += holder
+    else licenses.set(name, { name, buffered: holder })
   }
 
   const addUsers = async (users: ReadonlyArray<Prepared<User>>) => {
@@ -76,27 +78,37 @@ export async function openUsersFileSink(file: string, stagingBase: string, exclu
       if (!ToriiUser.is(entry)) throw new Error(`user ${user.id} does not fit the platform users file's schema (id, email, status, externalStatus, roles)`)
       entries.push(JSON.stringify(entry))
       const holder = `${JSON.stringify(toriiHolder({ ...user, email: entry.email }))}\n`
-      for (const name of user.licenses) await stageHolder(name, holder)
+      for (const name of user.licenses) stageHolder(name, holder)
     }
     if (entries.length > 0) {
       await out.write(`${tally.written === 0 ? '' : ','}\n    ${entries.join(',\n    ')}`)
       tally.written += entries.length
     }
     for (const staged of licenses.values()) {
-      if (staged.buffered === '') continue
-      await staged.file.write(staged.buffered)
+      if (staged.buffered.length < SPILL_CHARS) continue
+      if (staged.spill === undefined) {
+        const path = `${stagingBase}.license-${spills++}.ndjson`
+        staged.spill = { path, file: await AtomicStream.open(path) }
+      }
+      await staged.spill.file.write(staged.buffered)
       staged.buffered = ''
     }
+  }
+
+  /** A license's holders in the order met: those spilled first, then those still in memory. */
+  function* holdersOf(license: LicenseStaging): Generator<string> {
+    if (license.spill !== undefined) yield* readLinesSync(license.spill.path)
+    for (const line of license.buffered.split('\n')) if (line !== '') yield line
   }
 
   /** Closes the users list and writes each license with its holders, read back from staging a MiB at a time. */
   const writeLicenses = async () => {
     let chunk = `${tally.written === 0 ? ']' : '\n  ]'},\n  "licenses": [`
     for (const [i, license] of [...licenses.values()].entries()) {
-      await license.file.commit()
+      await license.spill?.file.commit()
       chunk += `${i === 0 ? '' : ','}\n    {"name": ${JSON.stringify(license.name)}, "users": [`
       let none = true
-      for (const holder of readLinesSync(license.path)) {
+      for (const holder of holdersOf(license)) {
         chunk += `${none ? '' : ','}\n      ${holder}`
         none = false
         if (chunk.length > 1 << 20) {
@@ -110,9 +122,10 @@ export async function openUsersFileSink(file: string, stagingBase: string, exclu
   }
 
   const dropStaging = async () => {
-    for (const license of licenses.values()) {
-      await license.file.abort()
-      await rm(license.path, { force: true })
+    for (const { spill } of licenses.values()) {
+      if (spill === undefined) continue
+      await spill.file.abort()
+      await rm(spill.path, { force: true })
     }
   }
 

@@ -42,22 +42,22 @@ describe('AdaptiveRateLimiter', () => {
     expect(limiter.currentRate).toBe(Number.POSITIVE_INFINITY)
   })
 
-  it('quarters the first estimate (a burst inflates it), then paces below what the upstream granted since that cut', async () => {
+  it('halves the first estimate (a burst inflates it), then paces below what the upstream granted since that cut', async () => {
     const c = clock()
     const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0 })
     succeed(limiter, c, 20, 10)
     c.advance(800)
-    // 20 successes in the first second (the oldest just left the window): 19 per second, quartered.
+    // 20 successes in the first second (the oldest just left the window): 19 per second, halved.
     limiter.throttled(c.now())
-    expect(limiter.currentRate).toBe(4.75)
+    expect(limiter.currentRate).toBe(9.5)
     await limiter.acquire()
     await limiter.acquire()
-    expect(c.waits.reduce((a, b) => a + b, 0)).toBeCloseTo(2000 / 4.75, 5)
-    // Since that cut (the two waits, then 1.25 s) the upstream granted 5 successes, well under the pace: the pace
-    // comes down to 5% below that rate.
-    succeed(limiter, c, 5, 250)
+    expect(c.waits.reduce((a, b) => a + b, 0)).toBeCloseTo(2000 / 9.5, 5)
+    // Since that cut (the two waits, then a second) the upstream granted 8 successes, under the pace: the pace comes
+    // down to 5% below that rate.
+    succeed(limiter, c, 8, 125)
     limiter.throttled(c.now())
-    expect(limiter.currentRate).toBeCloseTo(((5 * 1000) / (2000 / 4.75 + 1250)) * 0.95, 5)
+    expect(limiter.currentRate).toBeCloseTo(((8 * 1000) / (2000 / 9.5 + 1000)) * 0.95, 5)
   })
 
   it('regains up to just below the rate last refused, and stays there', () => {
@@ -65,7 +65,7 @@ describe('AdaptiveRateLimiter', () => {
     const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0.1 })
     succeed(limiter, c, 20, 50)
     limiter.throttled(c.now())
-    expect(limiter.currentRate).toBe(4.75)
+    expect(limiter.currentRate).toBe(9.5)
     succeed(limiter, c, 40, 50)
     expect(limiter.currentRate).toBeCloseTo(19 * 0.95, 5)
   })
@@ -75,8 +75,8 @@ describe('AdaptiveRateLimiter', () => {
     const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep })
     succeed(limiter, c, 5, 20)
     limiter.throttled(c.now())
-    // Five successes in 100 ms: 50 a second, quartered.
-    expect(limiter.currentRate).toBe(12.5)
+    // Five successes in 100 ms: 50 a second, halved.
+    expect(limiter.currentRate).toBe(25)
   })
 
   it('ignores throttles of attempts sent before the last cut: they met the pace before it', () => {
@@ -109,7 +109,7 @@ describe('AdaptiveRateLimiter', () => {
     c.advance(999)
     limiter.throttled()
     const first = limiter.currentRate
-    expect(first).toBeCloseTo(1.25, 1)
+    expect(first).toBeCloseTo(2.5, 1)
     limiter.throttled()
     expect(limiter.currentRate).toBe(first)
     // Nothing admitted for ten seconds: each throttle past the cooldown halves the pace, down to the floor.
@@ -126,13 +126,13 @@ describe('AdaptiveRateLimiter', () => {
     const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, cooldownMs: 0 })
     succeed(limiter, c, 10, 100)
     limiter.throttled()
-    expect(limiter.currentRate).toBe(2.25)
-    // Paced at 2.25/s, every attempt admitted but one in three throttled at random: the successes still come at the
+    expect(limiter.currentRate).toBe(4.5)
+    // Paced at 4.5/s, every attempt admitted but one in three throttled at random: the successes still come at the
     // pace (throttled slots are reused at once), so the pace holds instead of sinking with each throttle.
     await randomThrottles(limiter, 60)
-    expect(limiter.currentRate).toBeGreaterThanOrEqual(2.25)
-    // 40 admitted attempts at 2.25/s (a pace that sank with each throttle would need well over 20 s).
-    expect(c.now()).toBeLessThan(1000 + (42 * 1000) / 2.25)
+    expect(limiter.currentRate).toBeGreaterThanOrEqual(4.5)
+    // 40 admitted attempts at 4.5/s (a pace that sank with each throttle would need well over 10 s).
+    expect(c.now()).toBeLessThan(1000 + (42 * 1000) / 4.5)
   })
 
   it('brings a pace the upstream does not admit in full down to what it granted', () => {
@@ -140,8 +140,8 @@ describe('AdaptiveRateLimiter', () => {
     const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0, cooldownMs: 0 })
     succeed(limiter, c, 20, 50)
     limiter.throttled()
-    expect(limiter.currentRate).toBe(4.75)
-    // Paced at 4.75/s, only 3 a second are admitted since the cut.
+    expect(limiter.currentRate).toBe(9.5)
+    // Paced at 9.5/s, only 3 a second are admitted since the cut.
     c.advance(100)
     succeed(limiter, c, 6, 333)
     limiter.throttled()
@@ -174,14 +174,24 @@ describe('AdaptiveRateLimiter against a token bucket (simulated time)', () => {
     // 500 calls, four in flight, against 25 requests/s with a burst of 25: at best (500 − 25) / 25 = 19 s.
     for (const seed of [1, 2, 3]) {
       const r = await simulate({ rate: 25, burst: 25, latencyMs: 20, concurrency: 4, calls: 500, seed })
-      expect(r.throttled).toBeLessThanOrEqual(15)
+      expect(r.throttled).toBeLessThanOrEqual(20)
       expect(r.elapsedMs).toBeLessThan(19_000 * 1.05)
     }
   })
 
-  it('probes a long-held pace upward only now and then: a throttle or two a minute', async () => {
+  it('holds a long run below the limit: its probes cost a few throttles a minute, not one every few successes', async () => {
     const r = await simulate({ rate: 10, burst: 10, latencyMs: 30, concurrency: 8, calls: 1500, seed: 1 })
     expect(r.elapsedMs).toBeLessThan(149_000 * 1.05)
-    expect(r.throttled).toBeLessThanOrEqual(30)
+    expect(r.throttled).toBeLessThanOrEqual(45)
+  })
+
+  it('is slowed, not stopped, by a tenth of calls throttled at random whatever the pace', async () => {
+    // Unthrottled, 300 calls four at a time take 300 / 4 × 30 ms = 2.25 s; the random throttles and their retries add
+    // to that. (A pace that sank with every throttle would take minutes; at a third of calls throttled at random the
+    // pace is read as over a limit and does sink: documented in docs/ARCHITECTURE.md.)
+    for (const seed of [1, 2, 3]) {
+      const r = await simulate({ rate: 10_000, burst: 10_000, randomThrottles: 0.1, latencyMs: 30, concurrency: 4, calls: 300, seed })
+      expect(r.elapsedMs).toBeLessThan(10_000)
+    }
   })
 })

@@ -164,7 +164,7 @@ export class AdaptiveRateLimiter {
     }
     this.ceiling = this.refused = Math.max(this.minRate, Math.min(granted, this.rate))
     // An estimate from a burst is too high: halve until one is measured since a cut.
-    this.rate = Math.max(this.minRate, trusted && Number.isFinite(this.rate) ? this.ceiling * MARGIN : this.ceiling / 4)
+    this.rate = Math.max(this.minRate, trusted && Number.isFinite(this.rate) ? this.ceiling * MARGIN : this.ceiling / 2)
     this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate)
   }
 }

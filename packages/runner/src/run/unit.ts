@@ -84,11 +84,17 @@ export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelo
   const accountId = unit.account.right
   if (deps.signal.aborted) return envelopeOf(unit, accountId, facts, 'interrupted', [])
   const opened: Opened = { committed: {} }
+  // The upstream's first round trip (the session, the first page) goes out now, while the outputs and the state open.
+  const pages = syncAccount(unit.connector, unit.config, ctx)
+  const first = at(CONNECTOR_STEP, () => pages.next())
+  first.catch(() => undefined)
+  let pumping = false
   try {
     const { records, usersFile } = (opened.outputs = await at('opening outputs', () => (deps.openOutputs ?? openOutputs)(unit, accountId, deps, facts.startedAt.toISOString())))
     const state = (opened.state = await at('opening the state', () => openStateSink(deps.state, unit.connector.id, unit.unit, accountId)))
     const outputs = { usersFile, records } as const
-    const outcome = await pump(syncAccount(unit.connector, unit.config, ctx), [usersFile, records, state], facts, deps.signal)
+    pumping = true
+    const outcome = await pump(pages, first, [usersFile, records, state], facts, deps.signal)
     const judged = await at('comparing with the last snapshot', () => judge(outcome, state, facts, deps.drop))
     const departure = { at: new Date().toISOString(), retainSince: new Date(Date.now() - deps.retentionDays * 86_400_000).toISOString() }
     if (judged.status === 'ok') {
@@ -108,6 +114,8 @@ export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelo
     await at('committing the state', () => (verdict.status === 'ok' ? state.commit(historyOf(envelope, deps.runId), departure) : state.abort(historyOf(envelope, deps.runId))))
     return envelope
   } catch (failure) {
+    // Sinks that never opened: the listing already under way is told to stop, and not waited for.
+    if (!pumping) stop(pages)
     const interrupted = failure instanceof Interrupted
     const errors = interrupted ? [] : [internalError(failure, { connector: unit.connector.id, account: accountId, out: deps.out, state: deps.state.location })]
     // Files already committed stay (each is whole and true of this sync); the report names them.
@@ -122,18 +130,26 @@ export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelo
 /** Whether an output is kept for a sync that ended with `status`: records of any sync that listed something, the rest only when applied. */
 const keeps = (sink: OutputSink, status: UnitStatus) => (sink.keep === 'always' ? status !== 'failed' : status === 'ok')
 
-/** Streams the connector's pages into every sink until the stream ends; stops at once when the run is interrupted. */
-async function pump(pages: AsyncGenerator<Batch, SyncOutcome>, sinks: ReadonlyArray<{ write(b: SinkBatch): Promise<void> }>, facts: Facts, signal: AbortSignal): Promise<SyncOutcome> {
+/** Tells a connector's stream to stop (it may be waiting on the upstream), without waiting for it. */
+const stop = (pages: AsyncGenerator<Batch, SyncOutcome>) => void pages.return({ account: '-', complete: false, completedEntities: [], errors: [] }).catch(() => undefined)
+
+/**
+ * Streams the connector's pages, `first` already asked for, into every sink until the stream ends; stops at once when
+ * the run is interrupted.
+ */
+async function pump(pages: AsyncGenerator<Batch, SyncOutcome>, first: Promise<IteratorResult<Batch, SyncOutcome>>, sinks: ReadonlyArray<{ write(b: SinkBatch): Promise<void> }>, facts: Facts, signal: AbortSignal): Promise<SyncOutcome> {
+  let asked: Promise<IteratorResult<Batch, SyncOutcome>> | undefined = first
   try {
     for (;;) {
-      const next = await nextPage(pages, signal)
+      const next = await nextPage(asked ?? at(CONNECTOR_STEP, () => pages.next()), signal)
+      asked = undefined
       if (next.done === true) return next.value
       facts.counts[next.value.entity] += next.value.records.length
       await writeAll(sinks, prepare(next.value.entity, next.value.records), facts)
     }
   } catch (error) {
     // The connector may be waiting on the upstream; it is told to stop, and not waited for.
-    if (error instanceof Interrupted) pages.return({ account: '-', complete: false, completedEntities: [], errors: [] }).catch(() => undefined)
+    if (error instanceof Interrupted) stop(pages)
     throw error
   }
 }
@@ -143,14 +159,12 @@ async function pump(pages: AsyncGenerator<Batch, SyncOutcome>, sinks: ReadonlyAr
  * this one wait: a listener (or a race against a promise that never settles) kept across pages would hold on to
  * every page of the unit until it ends.
  */
-function nextPage(pages: AsyncGenerator<Batch, SyncOutcome>, signal: AbortSignal): Promise<IteratorResult<Batch, SyncOutcome>> {
+function nextPage(page: Promise<IteratorResult<Batch, SyncOutcome>>, signal: AbortSignal): Promise<IteratorResult<Batch, SyncOutcome>> {
   if (signal.aborted) return Promise.reject(new Interrupted())
   return new Promise((resolve, reject) => {
-    const stop = () => reject(new Interrupted())
-    signal.addEventListener('abort', stop, { once: true })
-    at(CONNECTOR_STEP, () => pages.next())
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', stop))
+    const interrupted = () => reject(new Interrupted())
+    signal.addEventListener('abort', interrupted, { once: true })
+    page.then(resolve, reject).finally(() => signal.removeEventListener('abort', interrupted))
   })
 }
 

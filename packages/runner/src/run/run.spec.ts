@@ -70,6 +70,19 @@ const fullDisk = () => Object.assign(new Error('ENOSPC: no space left on device,
 const bravoMinusOneUser: DirectoryData = { ...sampleDirectory, users: sampleDirectory.users.slice(1), groups: sampleDirectory.groups.map((g) => ({ ...g, members: g.members.filter((m) => m !== 'u0') })) }
 
 describe('a sync run: every unit sealed in its own envelope', () => {
+  it('fails a unit whose outputs cannot open, stopping the listing it had already started, and runs the others', async () => {
+    const connector = withEmails(exampleConnector(directory))
+    const { dir, state } = await workspace()
+    const failing: SyncOptions['openOutputs'] = async (unit, accountId, deps, syncedAt) => {
+      if (unit.unit === 'bravo') throw fullDisk()
+      return openOutputs(unit, accountId, deps, syncedAt)
+    }
+    const { report } = await runSync(plan(connector), options(join(dir, 'out'), state, { openOutputs: failing }))
+    expect(report.units.map((u) => [u.unit, u.status])).toEqual([['alpha', 'ok'], ['bravo', 'failed'], ['charlie', 'ok']])
+    expect(report.units[1]?.errors).toEqual([expect.objectContaining({ reason: 'Internal', operation: 'opening outputs' })])
+    expect(await readdir(join(dir, 'out', 'torii', 'example-directory'))).toEqual(['alpha.json', 'charlie.json'])
+  })
+
   it('confines a users file that cannot be written to its unit: the others are identical to a fault-free run, its state does not move, its deletion is not lost', async () => {
     const connector = withEmails(exampleConnector(directory))
     const { dir, state, statePath } = await workspace()

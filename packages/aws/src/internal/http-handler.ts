@@ -33,9 +33,9 @@ export class BoundedHttpHandler extends NodeHttpHandler {
       body.destroy()
       throw tooLarge(max, declared)
     }
-    // A declared length is what Node's parser delivers, never more: only a body without one is counted as it arrives
-    // (a stream stage per response costs CPU on every call).
-    if (Number.isFinite(declared)) return { response }
+    // A declared length, without a chunked encoding beside it, is what Node's parser delivers, never more: only any
+    // other body is counted as it arrives (a stream stage per response costs CPU on every call).
+    if (Number.isFinite(declared) && response.headers['transfer-encoding'] === undefined) return { response }
     let seen = 0
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {

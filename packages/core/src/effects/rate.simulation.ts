@@ -11,6 +11,8 @@ export interface Simulation {
   /** Requests per second the upstream's bucket refills at, and its size. */
   readonly rate: number
   readonly burst: number
+  /** The upstream's rate from a moment on (another caller in the account went quiet, say). */
+  readonly change?: { readonly atMs: number; readonly rate: number }
   /** Share of admitted requests throttled anyway, at random (a storm). */
   readonly randomThrottles?: number
   /** Round trip of every request, ms. */
@@ -47,7 +49,8 @@ export async function simulate(sim: Simulation): Promise<SimulationResult> {
   let tokens = sim.burst
   let filledAt = 0
   const take = (): boolean => {
-    tokens = Math.min(sim.burst, tokens + ((now - filledAt) * sim.rate) / 1000)
+    const rate = sim.change !== undefined && now >= sim.change.atMs ? sim.change.rate : sim.rate
+    tokens = Math.min(sim.burst, tokens + ((now - filledAt) * rate) / 1000)
     filledAt = now
     if (tokens < 1) return false
     tokens -= 1
@@ -90,7 +93,7 @@ export async function simulate(sim: Simulation): Promise<SimulationResult> {
     if (active === 0) break
     timers.sort((a, b) => a.at - b.at || a.seq - b.seq)
     const next = timers.shift()
-    if (next === undefined) break
+    if (next === undefined) throw new Error('simulation stalled: workers are waiting on nothing')
     now = next.at
     next.resolve()
   }

@@ -9,7 +9,8 @@
  *   at it; throttles of attempts sent before the last cut say nothing about the pace since, and are ignored.
  * - **Holding.** The pace regains up to {@link MARGIN} of the ceiling (the rate last refused) and stays there.
  * - **Probing.** After {@link QUIET_MS} without a throttle the ceiling rises slowly ({@link PROBE_PER_S}), so a
- *   limit that was raised is found; the first throttle above the rate last refused ends the probe.
+ *   limit that was raised is found; the first throttle above the rate last refused ends the probe, and what the
+ *   upstream granted meanwhile becomes the rate last refused when it is more.
  * - **Noise.** Throttles that do not come from a rate (random ones, a storm) must not drive the pace down: "pace
  *   to what was granted" would then sink without end, each decrease lowering what is granted next. A throttle
  *   while the upstream admits the pace in full (successes keep up with {@link ADMITTED} of it) is not about our
@@ -57,7 +58,11 @@ export class AdaptiveRateLimiter {
   private nextSlot = 0
   private lastDecrease = Number.NEGATIVE_INFINITY
   private lastProbe = 0
+  /** When the first throttle came: successes before it may have spent the upstream's burst. */
+  private firstThrottleAt = Number.POSITIVE_INFINITY
   private readonly recent: number[] = []
+  /** When recent throttles came (the last MAX_WINDOW_MS of them). */
+  private readonly refusals: number[] = []
   private firstSuccessAt: number | undefined
   private readonly minRate: number
   private readonly growth: number
@@ -96,27 +101,32 @@ export class AdaptiveRateLimiter {
 
   private prune(now: number): void {
     while (this.recent.length > 0 && (this.recent[0] as number) <= now - MAX_WINDOW_MS) this.recent.shift()
+    while (this.refusals.length > 0 && (this.refusals[0] as number) <= now - MAX_WINDOW_MS) this.refusals.shift()
   }
 
-  private count(since: number): number {
+  /** Successes (or, with `of`, throttles) after `since`. */
+  private count(since: number, of: ReadonlyArray<number> = this.recent): number {
     let count = 0
-    for (let i = this.recent.length - 1; i >= 0 && (this.recent[i] as number) > since; i--) count++
+    for (let i = of.length - 1; i >= 0 && (of[i] as number) > since; i--) count++
     return count
   }
 
   /**
-   * Successes per second the upstream granted: since the last cut when that spans long enough (the upstream's bucket
-   * was empty then, so nothing of an earlier burst inflates it), else over the last window.
+   * Successes per second the upstream granted, and whether they were measured since the last cut (then the upstream's
+   * bucket was empty, so nothing of an earlier burst inflates them). Failing that, over the last window — from the
+   * first throttle on once paced, since the successes before it may have spent a burst.
    */
-  private grantedRate(now: number): number | undefined {
-    if (now - this.lastDecrease >= SINCE_CUT_MS && now - this.lastDecrease <= MAX_WINDOW_MS) {
+  private grantedRate(now: number): { readonly rate: number; readonly sinceCut: boolean } | undefined {
+    const sinceCut = now - this.lastDecrease
+    if (sinceCut >= SINCE_CUT_MS && sinceCut <= MAX_WINDOW_MS) {
       const count = this.count(this.lastDecrease)
-      if (count >= MIN_SAMPLES) return (count * 1000) / (now - this.lastDecrease)
+      if (count >= MIN_SAMPLES) return { rate: (count * 1000) / sinceCut, sinceCut: true }
     }
     const window = Math.min(MAX_WINDOW_MS, Math.max(WINDOW_MS, Number.isFinite(this.rate) ? (2 * MIN_SAMPLES * 1000) / this.rate : 0))
-    const count = this.count(now - window)
+    const from = Math.max(now - window, Number.isFinite(this.rate) ? this.firstThrottleAt : Number.NEGATIVE_INFINITY)
+    const count = this.count(from)
     if (count < MIN_SAMPLES) return undefined
-    return (count * 1000) / Math.max(100, Math.min(window, now - (this.firstSuccessAt ?? now)))
+    return { rate: (count * 1000) / Math.max(100, Math.min(now - from, now - (this.firstSuccessAt ?? now))), sinceCut: false }
   }
 
   /** Reports a success: counted for the estimate; the pace regains toward the ceiling, or probes past it when quiet. */
@@ -129,7 +139,8 @@ export class AdaptiveRateLimiter {
     const target = this.ceiling * MARGIN
     if (this.rate < target) this.rate = Math.min(target, this.rate * (1 + this.growth))
     else if (now - this.lastDecrease >= QUIET_MS) {
-      this.ceiling *= 1 + (PROBE_PER_S * Math.max(0, now - Math.max(this.lastProbe, this.lastDecrease + QUIET_MS))) / 1000
+      // At most a second's rise per success: a success after a long idle gap does not leap the ceiling.
+      this.ceiling *= 1 + (PROBE_PER_S * Math.min(1000, Math.max(0, now - Math.max(this.lastProbe, this.lastDecrease + QUIET_MS)))) / 1000
       this.lastProbe = now
       this.rate = this.ceiling * MARGIN
     }
@@ -144,27 +155,36 @@ export class AdaptiveRateLimiter {
     const now = this.now()
     this.prune(now)
     if (sentAt !== undefined ? sentAt < this.lastDecrease : now - this.lastDecrease < this.cooldownMs) return
+    this.firstThrottleAt = Math.min(this.firstThrottleAt, now)
+    const granted = this.grantedRate(now)
     if (this.ceiling > this.refused) {
-      // A probe above the rate last refused met a throttle: back to below it, and quiet again before the next probe.
-      this.ceiling = this.refused
+      // A probe above the rate last refused met a throttle: back to below it — or to what the upstream granted through
+      // the quiet time and the probe, when that is more (a raised limit is kept) — and quiet again before the next.
+      this.ceiling = this.refused = Math.max(this.refused, granted?.sinceCut === true ? Math.min(granted.rate, this.ceiling) : 0)
       this.rate = Math.min(this.rate, this.refused * MARGIN)
       this.lastDecrease = now
       return
     }
-    const granted = this.grantedRate(now)
-    if (Number.isFinite(this.rate) && granted !== undefined && granted >= this.rate * ADMITTED) {
+    if (Number.isFinite(this.rate) && granted !== undefined && granted.rate >= this.rate * ADMITTED) {
       this.nextSlot = Math.max(now, this.nextSlot - 1000 / this.rate)
       return
     }
-    const trusted = now - this.lastDecrease >= SINCE_CUT_MS
-    this.lastDecrease = now
     if (granted === undefined) {
-      if (Number.isFinite(this.rate)) this.rate = Math.max(this.minRate, this.rate / 2)
+      // Too few successes to measure by: halve only when throttles outnumber them since the last cut (a pace well
+      // over a limit), not for a throttle now and then (random ones at a slow pace).
+      this.refusals.push(now)
+      if (!Number.isFinite(this.rate) || this.count(this.lastDecrease, this.refusals) <= this.count(this.lastDecrease)) {
+        if (Number.isFinite(this.rate)) this.nextSlot = Math.max(now, this.nextSlot - 1000 / this.rate)
+        return
+      }
+      this.lastDecrease = now
+      this.rate = Math.max(this.minRate, this.rate / 2)
       return
     }
-    this.ceiling = this.refused = Math.max(this.minRate, Math.min(granted, this.rate))
-    // An estimate from a burst is too high: halve until one is measured since a cut.
-    this.rate = Math.max(this.minRate, trusted && Number.isFinite(this.rate) ? this.ceiling * MARGIN : this.ceiling / 2)
+    this.lastDecrease = now
+    this.ceiling = this.refused = Math.max(this.minRate, Math.min(granted.rate, this.rate))
+    // An estimate not measured since a cut may hold a burst, too high: halve until one is.
+    this.rate = Math.max(this.minRate, granted.sinceCut && Number.isFinite(this.rate) ? this.ceiling * MARGIN : this.ceiling / 2)
     this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate)
   }
 }

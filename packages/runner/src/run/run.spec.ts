@@ -70,17 +70,34 @@ const fullDisk = () => Object.assign(new Error('ENOSPC: no space left on device,
 const bravoMinusOneUser: DirectoryData = { ...sampleDirectory, users: sampleDirectory.users.slice(1), groups: sampleDirectory.groups.map((g) => ({ ...g, members: g.members.filter((m) => m !== 'u0') })) }
 
 describe('a sync run: every unit sealed in its own envelope', () => {
-  it('fails a unit whose outputs cannot open, stopping the listing it had already started, and runs the others', async () => {
-    const connector = withEmails(exampleConnector(directory))
+  it('fails a unit whose outputs cannot open, closing the listing it had already started, and runs the others', async () => {
+    let settled = false
+    const late: string[] = []
+    // bravo's session takes a while: the run must not return while it is still being opened.
+    const example = withEmails(exampleConnector(directory))
+    const connector = defineConnector({
+      ...example,
+      auth: (config, ctx) => async () => {
+        if ((config as { tenant: string }).tenant === 'bravo') {
+          await new Promise((resolve) => setTimeout(resolve, 150))
+          late.push(`session opened ${settled ? 'after' : 'before'} the run returned`)
+        }
+        return example.auth(config, ctx)()
+      },
+    })
     const { dir, state } = await workspace()
     const failing: SyncOptions['openOutputs'] = async (unit, accountId, deps, syncedAt) => {
       if (unit.unit === 'bravo') throw fullDisk()
       return openOutputs(unit, accountId, deps, syncedAt)
     }
     const { report } = await runSync(plan(connector), options(join(dir, 'out'), state, { openOutputs: failing }))
+    settled = true
     expect(report.units.map((u) => [u.unit, u.status])).toEqual([['alpha', 'ok'], ['bravo', 'failed'], ['charlie', 'ok']])
     expect(report.units[1]?.errors).toEqual([expect.objectContaining({ reason: 'Internal', operation: 'opening outputs' })])
     expect(await readdir(join(dir, 'out', 'torii', 'example-directory'))).toEqual(['alpha.json', 'charlie.json'])
+    // Its session was opened before the run returned, and nothing ran on after.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(late).toEqual(['session opened before the run returned'])
   })
 
   it('confines a users file that cannot be written to its unit: the others are identical to a fault-free run, its state does not move, its deletion is not lost', async () => {

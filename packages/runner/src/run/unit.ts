@@ -114,8 +114,9 @@ export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelo
     await at('committing the state', () => (verdict.status === 'ok' ? state.commit(historyOf(envelope, deps.runId), departure) : state.abort(historyOf(envelope, deps.runId))))
     return envelope
   } catch (failure) {
-    // Sinks that never opened: the listing already under way is told to stop, and not waited for.
-    if (!pumping) stop(pages)
+    // Sinks that never opened: the listing already under way finishes its first step and is closed, so nothing of the
+    // unit runs on once its envelope is out.
+    if (!pumping) await first.then(() => pages.return(ABANDONED)).catch(() => undefined)
     const interrupted = failure instanceof Interrupted
     const errors = interrupted ? [] : [internalError(failure, { connector: unit.connector.id, account: accountId, out: deps.out, state: deps.state.location })]
     // Files already committed stay (each is whole and true of this sync); the report names them.
@@ -130,8 +131,11 @@ export async function runUnit(unit: PlannedUnit, deps: UnitDeps): Promise<Envelo
 /** Whether an output is kept for a sync that ended with `status`: records of any sync that listed something, the rest only when applied. */
 const keeps = (sink: OutputSink, status: UnitStatus) => (sink.keep === 'always' ? status !== 'failed' : status === 'ok')
 
+/** What a connector's stream returns when the runner stops it. */
+const ABANDONED: SyncOutcome = { account: '-', complete: false, completedEntities: [], errors: [] }
+
 /** Tells a connector's stream to stop (it may be waiting on the upstream), without waiting for it. */
-const stop = (pages: AsyncGenerator<Batch, SyncOutcome>) => void pages.return({ account: '-', complete: false, completedEntities: [], errors: [] }).catch(() => undefined)
+const stop = (pages: AsyncGenerator<Batch, SyncOutcome>) => void pages.return(ABANDONED).catch(() => undefined)
 
 /**
  * Streams the connector's pages, `first` already asked for, into every sink until the stream ends; stops at once when

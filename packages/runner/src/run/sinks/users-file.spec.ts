@@ -16,9 +16,12 @@ async function usersFile(count: number, end: 'commit' | 'abort' = 'commit') {
   for (let from = 0; from < count; from += 1000) {
     await sink.write(prepare('users', Array.from({ length: Math.min(1000, count - from) }, (_, i) => user(from + i))))
   }
-  // A staging file is created when its stream opens, just after its first write.
-  await new Promise((resolve) => setTimeout(resolve, 100))
-  const staged = await readdir(join(dir, 'staging')).catch(() => [])
+  // A staging file is created when its stream opens, just after its first write: look for it a while.
+  let staged: string[] = []
+  for (let tries = 0; tries < 20 && staged.length === 0; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    staged = await readdir(join(dir, 'staging')).catch(() => [])
+  }
   await (end === 'commit' ? sink.commit() : sink.abort())
   const file = end === 'commit' ? (JSON.parse(await readFile(join(dir, 'alpha.json'), 'utf8')) as ToriiUsersFile) : undefined
   return { staged, file, left: await readdir(join(dir, 'staging')).catch(() => []) }

@@ -32,7 +32,8 @@ const SPILL_CHARS = 1 << 20
 
 /**
  * A license's holders as JSON lines until the file is finished: in memory while they are few (most accounts), in a
- * staging file beside the outputs once they are many (memory stays bounded however large the account).
+ * staging file beside the outputs once they are many (memory stays within a MiB-odd per license, however large the
+ * account; a connector names a handful of licenses).
  */
 interface LicenseStaging {
   readonly name: string

@@ -66,7 +66,8 @@ describe('connectors sync: one run at a time per state file and output folder', 
 
   it('leaves no lock behind when a run is killed, and refuses an output folder a live run holds', async () => {
     const seed = organization()
-    const sandbox = await sandboxOf(seed, { latencyMs: 150, shortPageSize: 10 })
+    // Slow enough that the second run still holds the folder when the third one, started after it, asks for it.
+    const sandbox = await sandboxOf(seed, { latencyMs: 400, shortPageSize: 10 })
     const dir = await scratch()
     await writeRunConfig(dir, sandbox, seed)
     const killed = startCli(dir, ['sync', '--config', 'run.json'])

@@ -61,7 +61,7 @@ export class AdaptiveRateLimiter {
   /** When the first throttle came: successes before it may have spent the upstream's burst. */
   private firstThrottleAt = Number.POSITIVE_INFINITY
   private readonly recent: number[] = []
-  /** When recent throttles came (the last MAX_WINDOW_MS of them). */
+  /** When throttles came that found too few successes to measure by (the last MAX_WINDOW_MS of them). */
   private readonly refusals: number[] = []
   private firstSuccessAt: number | undefined
   private readonly minRate: number

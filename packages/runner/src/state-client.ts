@@ -69,6 +69,11 @@ export class StateWorker implements StateBackend {
   /** A thread started ahead by {@link prewarm}, loading its code while the caller does other work. */
   private static warm: { readonly worker: Worker; dead: boolean } | undefined
 
+  /** A thread that loads the store's code and waits for its `open` call. */
+  private static spawn(): Worker {
+    return new Worker(new URL('./state-worker.js', import.meta.url))
+  }
+
   /**
    * Starts the store's thread now, so that loading its code (the store, SQLite's binding) overlaps whatever the
    * caller does before it {@link open}s a store; nothing is opened or created on disk until then. An unclaimed
@@ -76,7 +81,7 @@ export class StateWorker implements StateBackend {
    */
   static prewarm(): void {
     if (StateWorker.warm !== undefined) return
-    const worker = new Worker(new URL('./state-worker.js', import.meta.url), { workerData: {} })
+    const worker = StateWorker.spawn()
     worker.unref()
     // A thread that failed before it was claimed is replaced by a fresh one at `open`, which reports the failure.
     const warm = { worker, dead: false }
@@ -90,10 +95,10 @@ export class StateWorker implements StateBackend {
     const warm = StateWorker.warm?.dead === false ? StateWorker.warm.worker : undefined
     StateWorker.warm = undefined
     warm?.ref()
-    const worker = warm ?? new Worker(new URL('./state-worker.js', import.meta.url), { workerData: { path } })
+    const worker = warm ?? StateWorker.spawn()
     const state = new StateWorker(worker, path)
     try {
-      await state.call(warm !== undefined ? 'open' : 'ready', path)
+      await state.call('open', path)
     } catch (error) {
       await worker.terminate()
       throw new Error(`cannot open the state database ${path}: ${(error as Error).message.replace(/^state store: /, '')}; give a writable file with --state or the run config's "state"`)

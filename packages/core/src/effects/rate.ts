@@ -99,6 +99,11 @@ export class AdaptiveRateLimiter {
     }
   }
 
+  /** A throttled attempt's slot goes back to the next one: the pace stays as it was. */
+  private giveBack(now: number): void {
+    if (Number.isFinite(this.rate)) this.nextSlot = Math.max(now, this.nextSlot - 1000 / this.rate)
+  }
+
   private prune(now: number): void {
     while (this.recent.length > 0 && (this.recent[0] as number) <= now - MAX_WINDOW_MS) this.recent.shift()
     while (this.refusals.length > 0 && (this.refusals[0] as number) <= now - MAX_WINDOW_MS) this.refusals.shift()
@@ -165,18 +170,12 @@ export class AdaptiveRateLimiter {
       this.lastDecrease = now
       return
     }
-    if (Number.isFinite(this.rate) && granted !== undefined && granted.rate >= this.rate * ADMITTED) {
-      this.nextSlot = Math.max(now, this.nextSlot - 1000 / this.rate)
-      return
-    }
+    if (Number.isFinite(this.rate) && granted !== undefined && granted.rate >= this.rate * ADMITTED) return this.giveBack(now)
     if (granted === undefined) {
       // Too few successes to measure by: halve only when throttles outnumber them since the last cut (a pace well
       // over a limit), not for a throttle now and then (random ones at a slow pace).
       this.refusals.push(now)
-      if (!Number.isFinite(this.rate) || this.count(this.lastDecrease, this.refusals) <= this.count(this.lastDecrease)) {
-        if (Number.isFinite(this.rate)) this.nextSlot = Math.max(now, this.nextSlot - 1000 / this.rate)
-        return
-      }
+      if (!Number.isFinite(this.rate) || this.count(this.lastDecrease, this.refusals) <= this.count(this.lastDecrease)) return this.giveBack(now)
       this.lastDecrease = now
       this.rate = Math.max(this.minRate, this.rate / 2)
       return

@@ -21,25 +21,38 @@ export interface UserMappingContext {
   readonly credentials?: ReadonlyMap<string, CredentialRow> | undefined
 }
 
-/** Maps one ListUsers entry. Every listed user is `active`; deletion is decided by the runner from complete syncs. */
+/** Every IAM user holds the one license: one frozen list shared by every record. */
+const LICENSES: ReadonlyArray<string> = Object.freeze([AWS_IAM_LICENSE])
+
+/** The later of two ISO-8601 instants (they compare as strings), either possibly absent. */
+const later = (a: string | undefined, b: string | undefined): string | undefined => (a === undefined ? b : b === undefined || a >= b ? a : b)
+
+/**
+ * Maps one ListUsers entry. Every listed user is `active`; deletion is decided by the runner from complete syncs.
+ * Runs once per user: the record is built field by field, in its documented order, without intermediate objects.
+ */
 export function mapUser(u: IamUser, ctx: UserMappingContext): AwsIamUser {
   const username = u.UserName ?? ''
+  const id = u.UserId ?? ''
   const email = emailFor(username, ctx.emailRule, ctx.emailEntries)
   const row = ctx.credentials?.get(username)
+  const signedIn = u.PasswordLastUsed?.toISOString()
   // The report knows access-key use too: an API-only user is not "never used". ListUsers' sign-in may be newer.
-  const lastUsedAt = [row?.lastUsedAt, u.PasswordLastUsed?.toISOString()].filter((d): d is string => d !== undefined).sort().at(-1)
-  return {
+  const lastUsedAt = later(row?.lastUsedAt, signedIn)
+  // The fields after `externalStatus` are added in order below (the record's keys keep their documented order).
+  const user = {
     accountId: ctx.accountId,
-    id: u.UserId ?? '',
+    id,
     username,
     arn: u.Arn ?? '',
     path: u.Path ?? '/',
     status: 'active',
-    externalStatus: row !== undefined ? accessOf(row) : u.PasswordLastUsed !== undefined ? 'signed-in' : 'no-sign-in-recorded',
-    ...(ctx.groupsByUserId !== undefined ? { roles: ctx.groupsByUserId.get(u.UserId ?? '') ?? [] } : {}),
-    licenses: [AWS_IAM_LICENSE],
-    ...(u.CreateDate !== undefined ? { createdAt: u.CreateDate.toISOString() } : {}),
-    ...(lastUsedAt !== undefined ? { lastUsedAt } : {}),
-    ...(email !== undefined ? { email } : {}),
-  }
+    externalStatus: row !== undefined ? accessOf(row) : signedIn !== undefined ? 'signed-in' : 'no-sign-in-recorded',
+  } as { -readonly [K in keyof AwsIamUser]: AwsIamUser[K] }
+  if (ctx.groupsByUserId !== undefined) user.roles = ctx.groupsByUserId.get(id) ?? []
+  user.licenses = LICENSES
+  if (u.CreateDate !== undefined) user.createdAt = u.CreateDate.toISOString()
+  if (lastUsedAt !== undefined) user.lastUsedAt = lastUsedAt
+  if (email !== undefined) user.email = email
+  return user
 }

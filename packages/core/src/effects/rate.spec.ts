@@ -60,6 +60,22 @@ describe('AdaptiveRateLimiter', () => {
     expect(limiter.currentRate).toBeCloseTo(((8 * 1000) / (2000 / 9.5 + 1000)) * 0.95, 5)
   })
 
+  it('trusts what was granted since the first throttle (the bucket was empty then) before a cut could be measured', () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0, cooldownMs: 0 })
+    succeed(limiter, c, 30, 5)
+    limiter.throttled(c.now())
+    expect(limiter.currentRate).toBe(100)
+    const firstThrottle = c.now()
+    // The pace (100/s) is far above the upstream's 25/s: five successes since the first throttle, then a throttle.
+    c.advance(40)
+    succeed(limiter, c, 5, 40)
+    limiter.throttled(c.now())
+    // Within 250 ms of the cut, too soon to measure since it; but what was granted since the first throttle is the
+    // upstream's refill alone: paced 5% below it at once, not halved again as an estimate holding a burst would be.
+    expect(limiter.currentRate).toBeCloseTo(((5 * 1000) / (c.now() - firstThrottle)) * 0.95, 5)
+  })
+
   it('regains up to just below the rate last refused, and stays there', () => {
     const c = clock()
     const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0.1 })

@@ -131,7 +131,8 @@ export class AdaptiveRateLimiter {
     const from = Math.max(now - window, Number.isFinite(this.rate) ? this.firstThrottleAt : Number.NEGATIVE_INFINITY)
     const count = this.count(from)
     if (count < MIN_SAMPLES) return undefined
-    return { rate: (count * 1000) / Math.max(100, Math.min(now - from, now - (this.firstSuccessAt ?? now))), sinceCut: false }
+    // Counted from the first throttle, when the upstream's bucket was empty, the successes are its refill alone.
+    return { rate: (count * 1000) / Math.max(100, Math.min(now - from, now - (this.firstSuccessAt ?? now))), sinceCut: from === this.firstThrottleAt }
   }
 
   /** Reports a success: counted for the estimate; the pace regains toward the ceiling, or probes past it when quiet. */

@@ -78,7 +78,7 @@ export async function openUsersFileSink(file: string, stagingBase: string, exclu
       }
       if (!ToriiUser.is(entry)) throw new Error(`user ${user.id} does not fit the platform users file's schema (id, email, status, externalStatus, roles)`)
       entries.push(JSON.stringify(entry))
-      const holder = `${JSON.stringify(toriiHolder({ ...user, email: entry.email }))}\n`
+      const holder = `${JSON.stringify(toriiHolder(entry.email, user.status))}\n`
       for (const name of user.licenses) stageHolder(name, holder)
     }
     if (entries.length > 0) {

@@ -66,7 +66,6 @@ describe('connectors sync: one run at a time per state file and output folder', 
 
   it('leaves no lock behind when a run is killed, and refuses an output folder a live run holds', async () => {
     const seed = organization()
-    // Slow enough that the second run still holds the folder when the third one, started after it, asks for it.
     const sandbox = await sandboxOf(seed, { latencyMs: 400, shortPageSize: 10 })
     const dir = await scratch()
     await writeRunConfig(dir, sandbox, seed)
@@ -74,10 +73,14 @@ describe('connectors sync: one run at a time per state file and output folder', 
     while (!existsSync(join(dir, 'out', '.run.lock-holder.json'))) await new Promise((r) => setTimeout(r, 10))
     killed.child.kill('SIGKILL')
     await killed.done
+    // The second run is held (every round trip takes 3 s) until the third one, started after it, has been refused:
+    // however slowly a loaded machine starts the third, the second still holds the folder when it asks.
+    sandbox.setFaults(undefined, { latencyMs: 3000, shortPageSize: 10 })
     // The operating system took the dead run's locks back: the next run goes through at once.
     const next = startCli(dir, ['sync', '--config', 'run.json', '--state', 'other.db'])
     while (!existsSync(join(dir, 'out', '.run.lock-holder.json')) || (await readFile(join(dir, 'out', '.run.lock-holder.json'), 'utf8')).includes(`"pid":${killed.child.pid}`)) await new Promise((r) => setTimeout(r, 10))
     const refused = await cli(dir, ['sync', '--config', 'run.json', '--state', 'third.db'])
+    sandbox.setFaults(undefined, { shortPageSize: 10 })
     expect(refused.code).toBe(3)
     expect(refused.stderr).toContain(`the output folder ${join(dir, 'out')} is in use by another run (pid ${next.child.pid} on ${hostname()}`)
     expect(refused.stderr).toContain('Wait for that run to finish, or give this run another one')

@@ -23,6 +23,9 @@ import { ConnectorRetryStrategy, operationOf, sentAtOf } from './retry-strategy.
 /** Credentials are refreshed when fewer than this many ms remain (the SDK asks again 5 minutes before expiry). */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000
 
+/** An account's fan-out grows only after this long without a throttle. */
+const FAN_OUT_QUIET_MS = 5_000
+
 /** What an AWS connector takes from outside; every field has a production default. */
 export interface AwsDeps {
   /** The platform's base credentials (default: the AWS default provider chain). */
@@ -163,9 +166,10 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
     const policy = deps.retryPolicy ?? defaultRetryPolicy
     const random = deps.random ?? Math.random
     // In-flight fan-out calls: at least `initial` (pacing, not concurrency, is what answers throttling — a single
-    // slot held through a throttled call's backoff would serialize the account), growing to `max`.
+    // slot held through a throttled call's backoff would serialize the account), growing to `max` once the account
+    // has gone five seconds without a throttle (calls added in flight before its limit is met are throttled with it).
     const initial = deps.concurrency?.initial ?? 4
-    const limiter = new AdaptiveLimiter({ initial, min: initial, max: deps.concurrency?.max ?? 16 })
+    const limiter = new AdaptiveLimiter({ initial, min: initial, max: deps.concurrency?.max ?? 16, growAfterQuietMs: FAN_OUT_QUIET_MS })
     // AWS limits are per calling account and service: one pacer per service paces every call of this account to it.
     const pacers = new Map<string, AdaptiveRateLimiter>()
     const handler = handlerFor(config.requestTimeoutMs ?? deps.requestTimeoutMs ?? 20_000)

@@ -34,6 +34,23 @@ describe('AdaptiveLimiter', () => {
     expect(limiter.limit).toBe(3)
   })
 
+  it('grows only after the quiet time without a throttle, counted from the start too', () => {
+    let now = 0
+    const limiter = new AdaptiveLimiter({ initial: 2, min: 2, max: 8, growAfterQuietMs: 1000, now: () => now })
+    for (let i = 0; i < 10; i++) limiter.succeeded()
+    expect(limiter.limit).toBe(2)
+    now = 1000
+    limiter.succeeded()
+    expect(limiter.limit).toBe(3)
+    now = 1500
+    limiter.throttled()
+    for (let i = 0; i < 10; i++) limiter.succeeded()
+    expect(limiter.limit).toBe(2)
+    now = 2500
+    for (let i = 0; i < 2; i++) limiter.succeeded()
+    expect(limiter.limit).toBe(3)
+  })
+
   it('never runs more tasks at once than its limit, whatever the task durations', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 8 }), fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 40 }), async (limit, durations) => {

@@ -15,6 +15,11 @@ export interface AdaptiveLimitOptions {
   readonly max: number
   /** After a decrease, further throttles within this many ms do not decrease again (one burst, one halving). */
   readonly decreaseCooldownMs?: number
+  /**
+   * The limit grows only after this many ms without a throttle, counted from the start too (default 0): attempts
+   * added in flight before an upstream's limit is met are throttled together when it is.
+   */
+  readonly growAfterQuietMs?: number
   readonly now?: () => number
 }
 
@@ -28,6 +33,9 @@ export class AdaptiveLimiter {
   private running = 0
   private successesSinceChange = 0
   private lastDecreaseAt = Number.NEGATIVE_INFINITY
+  private readonly quietMs: number
+  /** The last throttle, or the start. */
+  private lastThrottleAt: number
   private readonly waiters: Array<() => void> = []
   private peak = 0
 
@@ -36,7 +44,9 @@ export class AdaptiveLimiter {
     this.max = Math.max(this.min, options.max)
     this.current = Math.min(this.max, Math.max(this.min, options.initial))
     this.cooldownMs = options.decreaseCooldownMs ?? 250
+    this.quietMs = options.growAfterQuietMs ?? 0
     this.now = options.now ?? Date.now
+    this.lastThrottleAt = this.now()
   }
 
   /** The limit in force now. */
@@ -57,15 +67,16 @@ export class AdaptiveLimiter {
   /** Reports a throttle: halves the limit (at most once per cooldown). */
   throttled(): void {
     const t = this.now()
+    this.lastThrottleAt = t
     if (t - this.lastDecreaseAt < this.cooldownMs) return
     this.lastDecreaseAt = t
     this.current = Math.max(this.min, Math.floor(this.current / 2))
     this.successesSinceChange = 0
   }
 
-  /** Reports a success: after `limit` successes in a row the limit grows by one. */
+  /** Reports a success: after `limit` successes in a row (and the quiet time) the limit grows by one. */
   succeeded(): void {
-    if (++this.successesSinceChange >= this.current && this.current < this.max) {
+    if (++this.successesSinceChange >= this.current && this.current < this.max && (this.quietMs === 0 || this.now() - this.lastThrottleAt >= this.quietMs)) {
       this.current++
       this.successesSinceChange = 0
       this.wake()

@@ -46,6 +46,11 @@ const MARGIN = 0.95
 const QUIET_MS = 5_000
 /** The probe's rise of the ceiling per second. */
 const PROBE_PER_S = 0.02
+/**
+ * The burst an upstream's bucket is assumed to hold, in ms of its refill (AWS's buckets commonly hold a second or
+ * more): successes that spent it in less time are not taken for the rate.
+ */
+const BURST_MS = 1000
 /** Successes since the last cut measure the upstream's rate once they span this long. */
 const SINCE_CUT_MS = 250
 
@@ -64,6 +69,8 @@ export class AdaptiveRateLimiter {
   /** When throttles came that found too few successes to measure by (the last MAX_WINDOW_MS of them). */
   private readonly refusals: number[] = []
   private firstSuccessAt: number | undefined
+  /** The first cut, while the attempts in flight with its throttle are still coming back: see {@link inFlightAtFirstCut}. */
+  private firstCut: { readonly at: number; readonly burstless: number; throttles: number } | undefined
   private readonly minRate: number
   private readonly growth: number
   private readonly cooldownMs: number
@@ -121,18 +128,20 @@ export class AdaptiveRateLimiter {
    * bucket was empty, so nothing of an earlier burst inflates them). Failing that, over the last window — from the
    * first throttle on once paced, since the successes before it may have spent a burst.
    */
-  private grantedRate(now: number): { readonly rate: number; readonly sinceCut: boolean } | undefined {
+  private grantedRate(now: number): { readonly rate: number; readonly sinceCut: boolean; readonly burstless: number } | undefined {
     const sinceCut = now - this.lastDecrease
     if (sinceCut >= SINCE_CUT_MS && sinceCut <= MAX_WINDOW_MS) {
       const count = this.count(this.lastDecrease)
-      if (count >= MIN_SAMPLES) return { rate: (count * 1000) / sinceCut, sinceCut: true }
+      if (count >= MIN_SAMPLES) return { rate: (count * 1000) / sinceCut, sinceCut: true, burstless: (count * 1000) / sinceCut }
     }
     const window = Math.min(MAX_WINDOW_MS, Math.max(WINDOW_MS, Number.isFinite(this.rate) ? (2 * MIN_SAMPLES * 1000) / this.rate : 0))
     const from = Math.max(now - window, Number.isFinite(this.rate) ? this.firstThrottleAt : Number.NEGATIVE_INFINITY)
     const count = this.count(from)
     if (count < MIN_SAMPLES) return undefined
+    const span = Math.max(100, Math.min(now - from, now - (this.firstSuccessAt ?? now)))
     // Counted from the first throttle, when the upstream's bucket was empty, the successes are its refill alone.
-    return { rate: (count * 1000) / Math.max(100, Math.min(now - from, now - (this.firstSuccessAt ?? now))), sinceCut: from === this.firstThrottleAt }
+    // Otherwise they may hold a burst: with a bucket of BURST_MS of refill, the refill is about count ÷ (span + BURST_MS).
+    return { rate: (count * 1000) / span, sinceCut: from === this.firstThrottleAt, burstless: (count * 1000) / (span + BURST_MS) }
   }
 
   /** Reports a success: counted for the estimate; the pace regains toward the ceiling, or probes past it when quiet. */
@@ -160,7 +169,7 @@ export class AdaptiveRateLimiter {
   throttled(sentAt?: number): void {
     const now = this.now()
     this.prune(now)
-    if (sentAt !== undefined ? sentAt < this.lastDecrease : now - this.lastDecrease < this.cooldownMs) return
+    if (sentAt !== undefined ? sentAt <= this.lastDecrease : now - this.lastDecrease < this.cooldownMs) return this.inFlightAtFirstCut(now)
     this.firstThrottleAt = Math.min(this.firstThrottleAt, now)
     const granted = this.grantedRate(now)
     if (this.ceiling > this.refused) {
@@ -183,8 +192,27 @@ export class AdaptiveRateLimiter {
     }
     this.lastDecrease = now
     this.ceiling = this.refused = Math.max(this.minRate, Math.min(granted.rate, this.rate))
+    if (!Number.isFinite(this.rate)) this.firstCut = { at: now, burstless: granted.burstless, throttles: 0 }
     // An estimate not measured since a cut may hold a burst, too high: halve until one is.
     this.rate = Math.max(this.minRate, granted.sinceCut && Number.isFinite(this.rate) ? this.ceiling * MARGIN : this.ceiling / 2)
+    this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate)
+  }
+
+  /**
+   * A throttle of an attempt sent before the last cut. After the first cut, attempts that were in flight with the
+   * first throttle tell a limit from bad luck: a random throttle leaves the others admitted, an empty bucket throttles
+   * them too. When two or more come back throttled, outnumbering the successes since, the successes before the first
+   * throttle held a burst: the pace drops to the rate they show with a bucket's burst taken out.
+   */
+  private inFlightAtFirstCut(now: number): void {
+    const cut = this.firstCut
+    if (cut === undefined || this.lastDecrease !== cut.at) return
+    cut.throttles++
+    if (cut.throttles < 2 || cut.throttles <= this.count(cut.at)) return
+    this.firstCut = undefined
+    if (cut.burstless >= this.rate) return
+    this.lastDecrease = now
+    this.rate = Math.max(this.minRate, cut.burstless)
     this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate)
   }
 }

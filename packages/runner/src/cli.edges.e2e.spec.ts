@@ -42,6 +42,11 @@ describe('connectors sync: refusing what would make a run ambiguous', () => {
 })
 
 describe('connectors sync: one run at a time per state file and output folder', () => {
+  /** Waits until a lock's holder file names `pid` (the file exists, still empty, before its holder writes it). */
+  const holding = async (holderFile: string, pid: number | undefined) => {
+    while (!existsSync(holderFile) || !(await readFile(holderFile, 'utf8')).includes(`"pid":${pid}`)) await new Promise((r) => setTimeout(r, 10))
+  }
+
   it('lets one of two simultaneous runs on one state file through and refuses the other, naming it (exit 3); nothing is corrupted', async () => {
     const seed = organization()
     // Slow enough (about 12 s) that the first run still holds its locks while a second CLI starts on a busy machine.
@@ -49,7 +54,7 @@ describe('connectors sync: one run at a time per state file and output folder', 
     const dir = await scratch()
     await writeRunConfig(dir, sandbox, seed)
     const first = startCli(dir, ['sync', '--config', 'run.json', '--out', 'out-a'])
-    while (!existsSync(join(dir, '.connectors', 'state.db.lock-holder.json'))) await new Promise((r) => setTimeout(r, 10))
+    await holding(join(dir, '.connectors', 'state.db.lock-holder.json'), first.child.pid)
     const second = await cli(dir, ['sync', '--config', 'run.json', '--out', 'out-b'])
     expect(second.code).toBe(3)
     expect(second.stderr).toMatch(new RegExp(`the state file .*state\\.db is in use by another run \\(pid ${first.child.pid} on ${hostname()}, started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z, run [0-9a-f-]{36}\\)`))
@@ -70,15 +75,15 @@ describe('connectors sync: one run at a time per state file and output folder', 
     const dir = await scratch()
     await writeRunConfig(dir, sandbox, seed)
     const killed = startCli(dir, ['sync', '--config', 'run.json'])
-    while (!existsSync(join(dir, 'out', '.run.lock-holder.json'))) await new Promise((r) => setTimeout(r, 10))
+    await holding(join(dir, 'out', '.run.lock-holder.json'), killed.child.pid)
     killed.child.kill('SIGKILL')
     await killed.done
-    // The second run is held (every round trip takes 3 s) until the third one, started after it, has been refused:
-    // however slowly a loaded machine starts the third, the second still holds the folder when it asks.
+    // While the third run, started once the second holds the folder, starts up and asks for it, every round trip of
+    // the second takes 3 s: even a loaded machine's slow start-up finds the second still holding it.
     sandbox.setFaults(undefined, { latencyMs: 3000, shortPageSize: 10 })
     // The operating system took the dead run's locks back: the next run goes through at once.
     const next = startCli(dir, ['sync', '--config', 'run.json', '--state', 'other.db'])
-    while (!existsSync(join(dir, 'out', '.run.lock-holder.json')) || (await readFile(join(dir, 'out', '.run.lock-holder.json'), 'utf8')).includes(`"pid":${killed.child.pid}`)) await new Promise((r) => setTimeout(r, 10))
+    await holding(join(dir, 'out', '.run.lock-holder.json'), next.child.pid)
     const refused = await cli(dir, ['sync', '--config', 'run.json', '--state', 'third.db'])
     sandbox.setFaults(undefined, { shortPageSize: 10 })
     expect(refused.code).toBe(3)

@@ -27,10 +27,7 @@ const LICENSES: ReadonlyArray<string> = Object.freeze([AWS_IAM_LICENSE])
 /** The later of two ISO-8601 instants (they compare as strings), either possibly absent. */
 const later = (a: string | undefined, b: string | undefined): string | undefined => (a === undefined ? b : b === undefined || a >= b ? a : b)
 
-/**
- * Maps one ListUsers entry. Every listed user is `active`; deletion is decided by the runner from complete syncs.
- * Runs once per user: the record is built field by field, in its documented order, without intermediate objects.
- */
+/** Maps one ListUsers entry. Every listed user is `active`; deletion is decided by the runner from complete syncs. */
 export function mapUser(u: IamUser, ctx: UserMappingContext): AwsIamUser {
   const username = u.UserName ?? ''
   const id = u.UserId ?? ''
@@ -39,7 +36,7 @@ export function mapUser(u: IamUser, ctx: UserMappingContext): AwsIamUser {
   const signedIn = u.PasswordLastUsed?.toISOString()
   // The report knows access-key use too: an API-only user is not "never used". ListUsers' sign-in may be newer.
   const lastUsedAt = later(row?.lastUsedAt, signedIn)
-  // The fields after `externalStatus` are added in order below (the record's keys keep their documented order).
+  // The optional fields are added in order below: the record's keys keep the order its lines have always had.
   const user = {
     accountId: ctx.accountId,
     id,

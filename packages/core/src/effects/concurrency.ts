@@ -1,6 +1,7 @@
 /**
  * Bounded concurrency whose limit adapts to throttling, TCP-style: halve on a throttle (multiplicative
- * decrease), grow by one after a window of successes (additive increase), always within [min, max].
+ * decrease), grow by one after a window of successes (additive increase), always within [min, max]; optionally
+ * only once a quiet time has passed without a throttle.
  * @module
  */
 import * as E from 'fp-ts/Either'
@@ -64,7 +65,7 @@ export class AdaptiveLimiter {
     return this.peak
   }
 
-  /** Reports a throttle: halves the limit (at most once per cooldown). */
+  /** Reports a throttle: halves the limit (at most once per cooldown); every throttle restarts the quiet time. */
   throttled(): void {
     const t = this.now()
     this.lastThrottleAt = t

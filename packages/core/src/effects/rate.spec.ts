@@ -108,6 +108,20 @@ describe('AdaptiveRateLimiter', () => {
     expect(limiter.currentRate).toBe(cut)
   })
 
+  it('counts an attempt sent at the very instant of a cut as sent before it', () => {
+    const c = clock()
+    const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep, growth: 0 })
+    succeed(limiter, c, 10, 10)
+    limiter.throttled(c.now())
+    const cut = limiter.currentRate
+    const cutAt = c.now()
+    c.advance(10)
+    succeed(limiter, c, 1, 1)
+    // Sent as the cut was made: it met the pace before the cut (the one success since outnumbers it).
+    limiter.throttled(cutAt)
+    expect(limiter.currentRate).toBe(cut)
+  })
+
   it('takes the burst out of the first estimate when the attempts in flight with the first throttle come back throttled too', () => {
     const c = clock()
     const limiter = new AdaptiveRateLimiter({ now: c.now, sleep: c.sleep })
@@ -120,7 +134,7 @@ describe('AdaptiveRateLimiter', () => {
     c.advance(5)
     limiter.throttled(sentBefore)
     expect(limiter.currentRate).toBe(100)
-    // Two more, and nothing admitted since: the bucket is empty. Those 28 successes were a burst of up to a second's
+    // A second one, and nothing admitted since: the bucket is empty. Those 28 successes were a burst of up to a second's
     // refill plus 140 ms of refill: the pace drops to 28 ÷ 1.14 s.
     limiter.throttled(sentBefore)
     expect(limiter.currentRate).toBeCloseTo(28_000 / 1140, 5)

@@ -4,9 +4,12 @@
  * than assuming a number, and once learned, keeps below them instead of re-testing them with every success.
  *
  * - **Learning.** A throttle means the upstream's bucket is empty, so what it grants from then on is its refill
- *   rate: successes counted since the last cut (once they span {@link SINCE_CUT_MS}) measure it without an earlier
- *   burst inflating it. Until such a measurement exists the pace halves with each throttle of an attempt sent
- *   at it; throttles of attempts sent before the last cut say nothing about the pace since, and are ignored.
+ *   rate: successes counted since the last cut (once they span {@link SINCE_CUT_MS}), or since the first cut (once
+ *   there are {@link MIN_SAMPLES} of them), measure it without an earlier burst inflating it. Until such a
+ *   measurement exists the pace halves with each throttle of an attempt sent at it. Throttles of attempts sent
+ *   before the last cut say nothing about the pace since and are ignored, except those in flight with the very
+ *   first throttle: when they come back throttled too, the bucket is empty rather than that throttle unlucky, and
+ *   the successes before it are read as a burst ({@link BURST_MS}) plus refill.
  * - **Holding.** The pace regains up to {@link MARGIN} of the ceiling (the rate last refused) and stays there.
  * - **Probing.** After {@link QUIET_MS} without a throttle the ceiling rises slowly ({@link PROBE_PER_S}), so a
  *   limit that was raised is found; the first throttle above the rate last refused ends the probe, and what the
@@ -65,6 +68,8 @@ export class AdaptiveRateLimiter {
   private lastProbe = 0
   /** When the first throttle came: successes before it may have spent the upstream's burst. */
   private firstThrottleAt = Number.POSITIVE_INFINITY
+  /** When the first cut came: the upstream's bucket was empty then. */
+  private firstCutAt = Number.POSITIVE_INFINITY
   private readonly recent: number[] = []
   /** When throttles came that found too few successes to measure by (the last MAX_WINDOW_MS of them). */
   private readonly refusals: number[] = []
@@ -126,7 +131,9 @@ export class AdaptiveRateLimiter {
   /**
    * Successes per second the upstream granted, and whether they were measured since the last cut (then the upstream's
    * bucket was empty, so nothing of an earlier burst inflates them). Failing that, over the last window — from the
-   * first throttle on once paced, since the successes before it may have spent a burst.
+   * first throttle on once paced, since the successes before it may have spent a burst; a window from the first
+   * cut, when that was the first throttle, is as good as one since the last cut. `burstless` is the rate with a
+   * bucket's burst taken out.
    */
   private grantedRate(now: number): { readonly rate: number; readonly sinceCut: boolean; readonly burstless: number } | undefined {
     const sinceCut = now - this.lastDecrease
@@ -139,9 +146,9 @@ export class AdaptiveRateLimiter {
     const count = this.count(from)
     if (count < MIN_SAMPLES) return undefined
     const span = Math.max(100, Math.min(now - from, now - (this.firstSuccessAt ?? now)))
-    // Counted from the first throttle, when the upstream's bucket was empty, the successes are its refill alone.
-    // Otherwise they may hold a burst: with a bucket of BURST_MS of refill, the refill is about count ÷ (span + BURST_MS).
-    return { rate: (count * 1000) / span, sinceCut: from === this.firstThrottleAt, burstless: (count * 1000) / (span + BURST_MS) }
+    // Counted from the first cut, when the upstream's bucket was empty, the successes are its refill alone. Otherwise
+    // they may hold a burst: with a bucket of BURST_MS of refill, the refill is about count ÷ (span + BURST_MS).
+    return { rate: (count * 1000) / span, sinceCut: from === this.firstCutAt, burstless: (count * 1000) / (span + BURST_MS) }
   }
 
   /** Reports a success: counted for the estimate; the pace regains toward the ceiling, or probes past it when quiet. */
@@ -169,7 +176,8 @@ export class AdaptiveRateLimiter {
   throttled(sentAt?: number): void {
     const now = this.now()
     this.prune(now)
-    if (sentAt !== undefined ? sentAt <= this.lastDecrease : now - this.lastDecrease < this.cooldownMs) return this.inFlightAtFirstCut(now)
+    if (sentAt !== undefined && sentAt <= this.lastDecrease) return this.inFlightAtFirstCut(now)
+    if (sentAt === undefined && now - this.lastDecrease < this.cooldownMs) return
     this.firstThrottleAt = Math.min(this.firstThrottleAt, now)
     const granted = this.grantedRate(now)
     if (this.ceiling > this.refused) {
@@ -192,7 +200,10 @@ export class AdaptiveRateLimiter {
     }
     this.lastDecrease = now
     this.ceiling = this.refused = Math.max(this.minRate, Math.min(granted.rate, this.rate))
-    if (!Number.isFinite(this.rate)) this.firstCut = { at: now, burstless: granted.burstless, throttles: 0 }
+    if (!Number.isFinite(this.rate)) {
+      this.firstCutAt = now
+      this.firstCut = { at: now, burstless: granted.burstless, throttles: 0 }
+    }
     // An estimate not measured since a cut may hold a burst, too high: halve until one is.
     this.rate = Math.max(this.minRate, granted.sinceCut && Number.isFinite(this.rate) ? this.ceiling * MARGIN : this.ceiling / 2)
     this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate)
@@ -202,7 +213,8 @@ export class AdaptiveRateLimiter {
    * A throttle of an attempt sent before the last cut. After the first cut, attempts that were in flight with the
    * first throttle tell a limit from bad luck: a random throttle leaves the others admitted, an empty bucket throttles
    * them too. When two or more come back throttled, outnumbering the successes since, the successes before the first
-   * throttle held a burst: the pace drops to the rate they show with a bucket's burst taken out.
+   * throttle held a burst: the pace drops to the rate they show with a bucket's burst taken out. The ceiling stays:
+   * an upstream whose bucket holds less than {@link BURST_MS} of refill is regained up to its rate.
    */
   private inFlightAtFirstCut(now: number): void {
     const cut = this.firstCut
@@ -210,9 +222,10 @@ export class AdaptiveRateLimiter {
     cut.throttles++
     if (cut.throttles < 2 || cut.throttles <= this.count(cut.at)) return
     this.firstCut = undefined
-    if (cut.burstless >= this.rate) return
+    const rate = Math.max(this.minRate, cut.burstless)
+    if (rate >= this.rate) return
     this.lastDecrease = now
-    this.rate = Math.max(this.minRate, cut.burstless)
+    this.rate = rate
     this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate)
   }
 }

@@ -33,15 +33,12 @@ export const ToriiUsersFile = t.type({
 /** The users file. */
 export type ToriiUsersFile = t.TypeOf<typeof ToriiUsersFile>
 
-/**
- * A user as the file states it, or `undefined` without an email. A deleted user's roles are cleared. Runs once per
- * user: built field by field, in the schema's order, without intermediate objects.
- */
+/** A user as the file states it, or `undefined` without an email. A deleted user's roles are cleared. */
 export function toriiUser(user: User): ToriiUser | undefined {
   if (user.email === undefined) return undefined
   const entry: ToriiUser = { id: user.id, email: user.email, status: user.status, externalStatus: user.externalStatus ?? user.status }
   const roles = user.status === 'deleted' ? [] : user.roles
-  if (roles !== undefined) entry.roles = roles as string[]
+  if (roles !== undefined) entry.roles = [...roles]
   if (user.firstName !== undefined) entry.firstName = user.firstName
   if (user.lastName !== undefined) entry.lastName = user.lastName
   if (user.lastUsedAt !== undefined) entry.lastUsedDate = user.lastUsedAt

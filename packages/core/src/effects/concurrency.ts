@@ -77,7 +77,7 @@ export class AdaptiveLimiter {
 
   /** Reports a success: after `limit` successes in a row (and the quiet time) the limit grows by one. */
   succeeded(): void {
-    if (++this.successesSinceChange >= this.current && this.current < this.max && (this.quietMs === 0 || this.now() - this.lastThrottleAt >= this.quietMs)) {
+    if (++this.successesSinceChange >= this.current && this.current < this.max && this.now() - this.lastThrottleAt >= this.quietMs) {
       this.current++
       this.successesSinceChange = 0
       this.wake()

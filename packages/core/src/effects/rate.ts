@@ -74,8 +74,8 @@ export class AdaptiveRateLimiter {
   /** When throttles came that found too few successes to measure by (the last MAX_WINDOW_MS of them). */
   private readonly refusals: number[] = []
   private firstSuccessAt: number | undefined
-  /** The first cut, while the attempts in flight with its throttle are still coming back: see {@link inFlightAtFirstCut}. */
-  private firstCut: { readonly at: number; readonly burstless: number; throttles: number } | undefined
+  /** After the first cut, while the attempts in flight with its throttle come back: see {@link inFlightAtFirstCut}. */
+  private firstCut: { readonly burstless: number; throttles: number } | undefined
   private readonly minRate: number
   private readonly growth: number
   private readonly cooldownMs: number
@@ -132,23 +132,22 @@ export class AdaptiveRateLimiter {
    * Successes per second the upstream granted, and whether they were measured since the last cut (then the upstream's
    * bucket was empty, so nothing of an earlier burst inflates them). Failing that, over the last window — from the
    * first throttle on once paced, since the successes before it may have spent a burst; a window from the first
-   * cut, when that was the first throttle, is as good as one since the last cut. `burstless` is the rate with a
-   * bucket's burst taken out.
+   * cut, when that was the first throttle, is as good as one since the last cut. `spanMs`: the time they were
+   * counted over.
    */
-  private grantedRate(now: number): { readonly rate: number; readonly sinceCut: boolean; readonly burstless: number } | undefined {
+  private grantedRate(now: number): { readonly rate: number; readonly sinceCut: boolean; readonly spanMs: number } | undefined {
     const sinceCut = now - this.lastDecrease
     if (sinceCut >= SINCE_CUT_MS && sinceCut <= MAX_WINDOW_MS) {
       const count = this.count(this.lastDecrease)
-      if (count >= MIN_SAMPLES) return { rate: (count * 1000) / sinceCut, sinceCut: true, burstless: (count * 1000) / sinceCut }
+      if (count >= MIN_SAMPLES) return { rate: (count * 1000) / sinceCut, sinceCut: true, spanMs: sinceCut }
     }
     const window = Math.min(MAX_WINDOW_MS, Math.max(WINDOW_MS, Number.isFinite(this.rate) ? (2 * MIN_SAMPLES * 1000) / this.rate : 0))
     const from = Math.max(now - window, Number.isFinite(this.rate) ? this.firstThrottleAt : Number.NEGATIVE_INFINITY)
     const count = this.count(from)
     if (count < MIN_SAMPLES) return undefined
-    const span = Math.max(100, Math.min(now - from, now - (this.firstSuccessAt ?? now)))
-    // Counted from the first cut, when the upstream's bucket was empty, the successes are its refill alone. Otherwise
-    // they may hold a burst: with a bucket of BURST_MS of refill, the refill is about count ÷ (span + BURST_MS).
-    return { rate: (count * 1000) / span, sinceCut: from === this.firstCutAt, burstless: (count * 1000) / (span + BURST_MS) }
+    const spanMs = Math.max(100, Math.min(now - from, now - (this.firstSuccessAt ?? now)))
+    // Counted from the first cut, when the upstream's bucket was empty, the successes are its refill alone.
+    return { rate: (count * 1000) / spanMs, sinceCut: from === this.firstCutAt, spanMs }
   }
 
   /** Reports a success: counted for the estimate; the pace regains toward the ceiling, or probes past it when quiet. */
@@ -202,7 +201,9 @@ export class AdaptiveRateLimiter {
     this.ceiling = this.refused = Math.max(this.minRate, Math.min(granted.rate, this.rate))
     if (!Number.isFinite(this.rate)) {
       this.firstCutAt = now
-      this.firstCut = { at: now, burstless: granted.burstless, throttles: 0 }
+      // The successes before the first throttle may hold a burst: with a bucket of BURST_MS of refill, the refill is
+      // about their count ÷ (their span + BURST_MS).
+      this.firstCut = { burstless: (granted.rate * granted.spanMs) / (granted.spanMs + BURST_MS), throttles: 0 }
     }
     // An estimate not measured since a cut may hold a burst, too high: halve until one is.
     this.rate = Math.max(this.minRate, granted.sinceCut && Number.isFinite(this.rate) ? this.ceiling * MARGIN : this.ceiling / 2)
@@ -218,9 +219,9 @@ export class AdaptiveRateLimiter {
    */
   private inFlightAtFirstCut(now: number): void {
     const cut = this.firstCut
-    if (cut === undefined || this.lastDecrease !== cut.at) return
+    if (cut === undefined || this.lastDecrease !== this.firstCutAt) return
     cut.throttles++
-    if (cut.throttles < 2 || cut.throttles <= this.count(cut.at)) return
+    if (cut.throttles < 2 || cut.throttles <= this.count(this.firstCutAt)) return
     this.firstCut = undefined
     const rate = Math.max(this.minRate, cut.burstless)
     if (rate >= this.rate) return

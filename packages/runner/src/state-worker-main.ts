@@ -9,13 +9,18 @@ import { StateStore, type Staging } from './state.js'
 const port = parentPort
 if (port === null) throw new Error('state-worker-main runs in a worker thread')
 let store: StateStore | undefined
+/** The file `store` was opened at: a thread serves one store, and a call to open another is refused. */
+let openedAt: string | undefined
 
 /** The store's methods a caller may reach, passed through as they are. */
 const DELEGATED = new Set<keyof StateStore>(['beginStaging', 'compare', 'vanishedPage', 'retainedPage', 'commitStaging', 'discardStaging', 'record', 'snapshot', 'departed', 'history', 'runResults'])
 
 function call(method: string, args: unknown[]): unknown {
   if (method === 'open') {
-    store ??= new StateStore(args[0] as string)
+    const path = args[0] as string
+    if (openedAt !== undefined && openedAt !== path) throw new Error(`this thread already serves the store at ${openedAt}`)
+    store ??= new StateStore(path)
+    openedAt = path
     return true
   }
   if (method === 'close') return store?.close()

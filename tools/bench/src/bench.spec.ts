@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runScenario } from './bench.js'
-import { boundOf } from './bound.js'
+import { boundOf, cpuFloorS } from './bound.js'
 import { classify, GROUPS, readProfiles, summarize, type CpuProfile } from './profile.js'
 import { renderReport } from './report.js'
 import { NAIVE, OURS, PEER, STAGE_CONTENDER } from './results.js'
@@ -32,6 +32,13 @@ describe('the lower bound', () => {
     const b = boundOf(byName('one-large'), bare, 2)
     expect(b.boundS).toBeCloseTo(19.02, 6)
     expect((bare.calls * bare.cpuPerCallMs) / 1000 / b.coresLeft).toBeCloseTo(b.clientS, 9)
+  })
+
+  it('gives a run the floor its own CPU sets: its sync CPU and the sandbox’s for it, over every core', () => {
+    // 2,000 calls at 3 ms is 6 s of the client's CPU, plus the sandbox's 2 s, over 2 cores.
+    expect(cpuFloorS({ apiCalls: 2000, cpuPerCallMs: 3, sandboxCpuS: 2 }, 2)).toBe(4)
+    // A run without its CPU measured has none.
+    expect(cpuFloorS({ apiCalls: 2000, sandboxCpuS: 2 }, 2)).toBeUndefined()
   })
 })
 
@@ -119,6 +126,7 @@ describe('the harness (smoke scenario)', () => {
       expect(report).toContain(`| smoke | ${OURS} |`)
       expect(report).toContain(`| smoke | ${PEER} |`)
       expect(report).toContain('the top 15 functions by self time')
+      expect(report).toContain('| CPU floor s: ours | peer |')
     } finally {
       await rm(profiles, { recursive: true, force: true })
     }

@@ -1,5 +1,6 @@
 /** The benchmark's markdown: the contenders' table, the bound and CPU per call, the sandbox, where the CPU went, the targets. */
 import { cpus, totalmem } from 'node:os'
+import { cpuFloorS } from './bound.js'
 import { GROUP_MEANING, GROUPS, type ProfileSummary } from './profile.js'
 import { NAIVE, OURS, PEER, STAGE_CONTENDER, type Row, type ScenarioResult } from './results.js'
 import type { Scenario } from './scenarios.js'
@@ -39,14 +40,15 @@ export function renderTable(rows: ReadonlyArray<Row>): string {
 
 /** Per scenario: the bound's terms, and CPU per API call of ours, the peer and the bare SDK. */
 export function renderBounds(results: ReadonlyArray<ScenarioResult>): string {
-  const perCall = (r: ScenarioResult, contender: string) => r.rows.find((x) => x.contender === contender)?.cpuPerCallMs
+  const row = (r: ScenarioResult, contender: string) => r.rows.find((x) => x.contender === contender)
   return table(
-    ['scenario', 'upstream bound s', 'bare SDK: calls', 'bare SDK: CPU s', 'sandbox CPU s (same calls)', 'cores left to the client', 'client bound s', 'bound s', 'CPU ms / call: bare SDK', 'ours', 'ours / bare', 'peer', 'ours / peer'],
+    ['scenario', 'upstream bound s', 'bare SDK: calls', 'bare SDK: CPU s', 'sandbox CPU s (same calls)', 'cores left to the client', 'client bound s', 'bound s', 'CPU ms / call: bare SDK', 'ours', 'ours / bare', 'peer', 'ours / peer', 'CPU floor s: ours', 'peer'],
     results.map((r) => {
-      const ours = perCall(r, OURS)
-      const peer = perCall(r, PEER)
+      const ours = row(r, OURS)
+      const peer = row(r, PEER)
       const times = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? `${f(a / b)}×` : '–')
-      return [r.scenario, f(r.bound.upstreamS), String(r.bare.calls), f(r.bare.cpuS), f(r.bare.sandboxCpuS), f(r.bound.coresLeft), f(r.bound.clientS), f(r.bound.boundS), f(r.bare.cpuPerCallMs), f(ours), times(ours, r.bare.cpuPerCallMs), f(peer), times(ours, peer)]
+      const floor = (x: Row | undefined) => f(x === undefined ? undefined : cpuFloorS(x, r.bound.cores))
+      return [r.scenario, f(r.bound.upstreamS), String(r.bare.calls), f(r.bare.cpuS), f(r.bare.sandboxCpuS), f(r.bound.coresLeft), f(r.bound.clientS), f(r.bound.boundS), f(r.bare.cpuPerCallMs), f(ours?.cpuPerCallMs), times(ours?.cpuPerCallMs, r.bare.cpuPerCallMs), f(peer?.cpuPerCallMs), times(ours?.cpuPerCallMs, peer?.cpuPerCallMs), floor(ours), floor(peer)]
     }),
   )
 }
@@ -145,7 +147,7 @@ export function renderDocument(scenarios: ReadonlyArray<Scenario>, repeat: numbe
     '',
     "**The bound** is `max(upstream bound, calls × bare CPU per call ÷ cores left to the client)`. The upstream bound per account is the minimum calls (⌈U/1000⌉ + ⌈G/1000⌉ + Σ⌈members/1000⌉ + 1 AssumeRole) at the sandbox's throttle rate with the burst spent first, or the latency-bound critical path if larger; accounts are independent upstream, so a scenario's is its largest account's (injected random faults are not in it). The client term is measured in the same run: the *bare SDK* probe (`peer.ts --replay`) makes the peer's calls through the SDK against a sandbox with the scenario's organization and injected faults but no token bucket and no latency, retrying each failed attempt at once, so its calls are the minimum plus the retries the scenario's faults force (they are decided per request and occurrence: every client meets the same ones), and its `process.cpuUsage()` over them ÷ those calls is the SDK's CPU per call on the scenario's own responses (median of its runs). The sandbox runs on the same cores: over the client term T it takes its own measured CPU for those same calls ÷ T of them, so *cores left to the client* = cores − sandbox CPU ÷ T, and T = calls × bare CPU per call ÷ that = (bare SDK CPU + sandbox CPU) ÷ cores. It assumes a client that spreads its work over every core left; a single Node process runs its JavaScript on one thread.",
     '',
-    "Ratios use the sync's own elapsed time (report.json, or the script's own clock); start-up (process start to first API call) is its own column. *sync CPU ms / call* is the process's CPU during the sync alone (report.json's `cpuMs`, or the script's `process.cpuUsage()`; every thread) ÷ its API calls, retries included; ours ÷ the bare SDK's is the framework's own overhead per call, held to ≤ 1.25×. The bare probe runs flat out; a paced run also spends CPU on timers and idle-time garbage collection between calls, so the peer's CPU per call (same pace, same SDK, nothing written) stands beside it: ours ÷ peer is the overhead with the pace's share taken out. *Main thread busy* is report.json's `mainThreadBusy`: the share of the sync the CLI's event loop was working rather than waiting; near 100%, this machine's CPU, not the upstream, set the pace.",
+    "Ratios use the sync's own elapsed time (report.json, or the script's own clock); start-up (process start to first API call) is its own column. *sync CPU ms / call* is the process's CPU during the sync alone (report.json's `cpuMs`, or the script's `process.cpuUsage()`; every thread) ÷ its API calls, retries included; ours ÷ the bare SDK's is the framework's own overhead per call, held to ≤ 1.25×. The bare probe runs flat out; a paced run also spends CPU on timers and idle-time garbage collection between calls, so the peer's CPU per call (same pace, same SDK, nothing written) stands beside it: ours ÷ peer is the overhead with the pace's share taken out. *CPU floor* is the shortest sync a run's own CPU allows here: its sync CPU plus the sandbox's CPU while it served that run, over every core with nothing else to do; a contender whose floor is above another's sync cannot catch up by overlapping its work better, only by doing less of it. *Main thread busy* is report.json's `mainThreadBusy`: the share of the sync the CLI's event loop was working rather than waiting; near 100%, this machine's CPU, not the upstream, set the pace.",
     '',
     "**Where the CPU goes.** With `--profile`, one more run of our CLI per scenario (not among the timed ones) runs under `node --cpu-prof`; `tools/bench/src/profile.ts` reads the profiles of every thread, gives each sample's time to the frame on top of its stack (self time), keeps the samples between report.json's start and finish, and groups frames by the code's owner: SDK = node_modules/@aws-sdk and @smithy, ours = packages/*, Node = node:internal and native functions (V8 built-ins, Node's bindings such as `writev`), other = any other package; GC and V8's own work apart. A Node frame also names the nearest caller below it on the stack that is not Node's, so that time spent in Node on someone's behalf can be traced to them.",
     '',

@@ -1,4 +1,5 @@
 /** The targets a benchmark run is held to; `--check` exits 1 when one is missed. */
+import { cpuFloorS } from './bound.js'
 import { OURS, PEER, STAGE_CONTENDER, type ScenarioResult } from './results.js'
 
 /** One target: what is asked, what was measured, and whether it holds. */
@@ -18,12 +19,15 @@ const CPU_PER_CALL_RATIO = 1.25
 export function checkTargets(results: ReadonlyArray<ScenarioResult>): Target[] {
   const targets: Target[] = []
   const add = (target: string, ok: boolean, value: string) => targets.push({ target, ok, value })
-  for (const { scenario, rows, bare } of results) {
+  for (const { scenario, rows, bare, bound } of results) {
     const ours = rows.find((r) => r.contender === OURS)
     if (ours === undefined) continue
     const peer = rows.find((r) => r.contender === PEER)
     if (peer !== undefined) {
-      add(`${scenario}: sync ≤ the peer's (ours / peer ≤ 1.0)`, ours.syncS <= peer.syncS, `${(ours.syncS / peer.syncS).toFixed(2)} (${ours.syncS.toFixed(2)} s vs ${peer.syncS.toFixed(2)} s)`)
+      // When ours is slower, whether its CPU alone already rules the peer's time out on this machine.
+      const floor = cpuFloorS(ours, bound.cores)
+      const floorNote = ours.syncS > peer.syncS && floor !== undefined ? `; ours' CPU floor ${floor.toFixed(2)} s` : ''
+      add(`${scenario}: sync ≤ the peer's (ours / peer ≤ 1.0)`, ours.syncS <= peer.syncS, `${(ours.syncS / peer.syncS).toFixed(2)} (${ours.syncS.toFixed(2)} s vs ${peer.syncS.toFixed(2)} s${floorNote})`)
       add(`${scenario}: successful calls ≤ the peer's`, ours.okCalls <= peer.okCalls, `${ours.okCalls} vs ${peer.okCalls}`)
       add(`${scenario}: fewer throttled calls than the peer (or none)`, ours.throttled < peer.throttled || ours.throttled === 0, `${ours.throttled} vs ${peer.throttled}`)
     }

@@ -54,6 +54,8 @@ describe('assumeRole', () => {
       ['us-gov-west-1', undefined],
     ])
     expect(seen[0]?.requestHandler).toBe(seen[1]?.requestHandler)
+    // The settings a client would otherwise look up for itself are looked up once and shared.
+    expect(seen[0]?.useFipsEndpoint).toBe(seen[1]?.useFipsEndpoint)
     expect(await seen[0]?.credentials()).toMatchObject({ accessKeyId: 'ASIA1', sessionToken: 't' })
   })
 

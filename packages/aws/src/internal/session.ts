@@ -11,7 +11,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack, RetryStrategyV2 } from '@smithy/types'
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
-import { attemptMiddleware, endpointOf, unsafeEndpointVariables } from './client-config.js'
+import { attemptMiddleware, endpointOf, sharedSettings, unsafeEndpointVariables, type SharedSettings } from './client-config.js'
 import { defaultRegion, defaultRoleSessionName, parseRoleArn, type ExternalId, type RoleArn } from './codecs.js'
 import { translateAwsError, type Phase } from './errors.js'
 import { BoundedHttpHandler } from './http-handler.js'
@@ -68,7 +68,7 @@ export interface AssumeRoleConfig {
 }
 
 /** The configuration the session hands a client factory: spread it into any SDK v3 client's constructor. */
-export interface AwsClientConfig {
+export interface AwsClientConfig extends SharedSettings {
   /** The region the client signs for. */
   readonly region: string
   /** The endpoint override, when the config or the environment sets one. */
@@ -195,6 +195,7 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
       retryStrategy: retryStrategy('sts:AssumeRole', 'assume'),
       requestHandler: handler,
       cacheMiddleware: true,
+      ...sharedSettings(),
     })
     sts.middlewareStack.use(attemptMiddleware(ctx, 'sts'))
 
@@ -260,6 +261,7 @@ export function assumeRole(spec: AwsConnectorSpec, deps: AwsDeps = {}): AssumeRo
               // Resolve each command's middleware stack once per client, not per request (about a fifth of the SDK's
               // CPU per call); safe because nothing here changes the stack per command.
               cacheMiddleware: true,
+              ...sharedSettings(),
             })
             client.middlewareStack.use(attemptMiddleware(ctx, service, pacer))
             built = { generation, client }

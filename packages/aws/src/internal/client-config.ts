@@ -1,6 +1,7 @@
 /**
  * What every SDK client of a session is built with: the endpoint override (the config's, else the standard
- * `AWS_ENDPOINT_URL_*` variables, https only off this machine) and the middleware around every attempt.
+ * `AWS_ENDPOINT_URL_*` variables, https only off this machine), the settings every client of the process shares,
+ * and the middleware around every attempt.
  */
 import { NODE_APP_ID_CONFIG_OPTIONS } from '@aws-sdk/core/client'
 import { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } from '@aws-sdk/core/httpAuthSchemes'

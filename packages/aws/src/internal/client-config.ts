@@ -57,9 +57,9 @@ let shared: SharedSettings | undefined
  * Settings an SDK client looks up for itself when it is given none: FIPS and dual-stack endpoints, the app id in its
  * user agent, the auth scheme preference, and the retry settings (read, though the session's retry strategy decides).
  * Each new client would look them up afresh — the environment, then the shared config file, then the default, with
- * an error and its stack trace built at every link passed — about a fifth of a millisecond of CPU per client, and a
- * run builds two clients per account. Here they are looked up once per process, by the SDK's own loaders in the same
- * order, and every client shares the answers.
+ * an error and its stack trace built at every link passed — about a fifth of a millisecond of CPU per client, and
+ * every account of a run builds its own (STS's, and one per service the connector calls). Here they are looked up
+ * once per process, by the SDK's own loaders in the same order, and every client shares the answers.
  */
 export function sharedSettings(): SharedSettings {
   shared ??= {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { sdkError } from '../testing.js'
 import type { RoleArn, ExternalId } from './codecs.js'
 import { sdkCall } from './calls.js'
+import { sharedSettings } from './client-config.js'
 import { assumeRole, REFRESH_MARGIN_MS, type AwsClientConfig, type AwsSession } from './session.js'
 
 const ROLE = 'arn:aws-us-gov:iam::123456789012:role/ConnectorsReadOnly' as RoleArn
@@ -55,7 +56,7 @@ describe('assumeRole', () => {
     ])
     expect(seen[0]?.requestHandler).toBe(seen[1]?.requestHandler)
     // The settings a client would otherwise look up for itself are looked up once and shared.
-    expect(seen[0]?.useFipsEndpoint).toBe(seen[1]?.useFipsEndpoint)
+    for (const c of seen) expect(c).toMatchObject(sharedSettings())
     expect(await seen[0]?.credentials()).toMatchObject({ accessKeyId: 'ASIA1', sessionToken: 't' })
   })
 
